@@ -1,0 +1,61 @@
+# kechuang: build, test, demo and benchmarks on Debian with Swift 6.3.
+#
+#   make demo    build release, create a Sichuan node in ./demo-data, load and search it
+#   make test    install what the build and the tests need, build, run the whole test suite
+#   make bench   benchmarks, each printed as a ratio to a bare-tool baseline of the same run
+#
+# Every target first installs the Debian packages it needs when they are missing
+# (apt-get update first, only then); run as root or with sudo available.
+
+SWIFT        ?= swift
+# The -dev packages of the five C libraries (DESIGN.md), pkg-config for SwiftPM to find them,
+# and the tools the tests drive.
+BUILD_DEBS   := libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev pkg-config
+TEST_DEBS    := sqlite3 python3 python3-jsonschema
+BENCH_DEBS   := sqlite3 time
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all build release test demo bench soak clean deps-build deps-test deps-bench
+
+all: build
+
+# Installs the listed packages that are not installed yet; runs `apt-get update` only if needed.
+define ensure_debs
+	@missing=""; \
+	for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+endef
+
+deps-build:
+	$(call ensure_debs,$(BUILD_DEBS))
+
+deps-test: deps-build
+	$(call ensure_debs,$(TEST_DEBS))
+
+deps-bench: deps-build
+	$(call ensure_debs,$(BENCH_DEBS))
+
+build: deps-build
+	$(SWIFT) build
+
+release: deps-build
+	$(SWIFT) build -c release
+
+test: deps-test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+demo: release
+	@scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang"
+
+bench: deps-bench release
+	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang"
+
+clean:
+	rm -rf .build demo-data bench-data
