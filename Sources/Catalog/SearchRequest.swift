@@ -1,0 +1,116 @@
+/// What to look for in the catalog: folded terms, filters, order and page.
+///
+/// Built by `Query.QueryParser` from what a user typed, run by the store. Terms are already folded
+/// (`TextNormalizer.fold`); every term must match (AND) in the title, summary, keywords or
+/// organisation name.
+public struct SearchRequest: Sendable, Hashable {
+    /// Folded terms, each matched as a substring.
+    public var terms: [String]
+    public var kinds: Set<ProjectKind>
+    public var industries: Set<Industry>
+    /// Regions of the publishing organisation.
+    public var regions: Set<Region>
+    public var origins: Set<String>
+    public var stages: Set<Stage>
+    /// Technology readiness levels (supply projects only when set).
+    public var trl: ClosedRange<Int>?
+    /// Also return records past their `valid_through` date.
+    public var includeExpired: Bool
+    public var order: SearchOrder
+    /// Page size, 1…1000.
+    public var limit: Int
+    /// Opaque cursor of the previous page's last hit (keyset pagination).
+    public var cursor: String?
+    /// Today's date in UTC (`YYYY-MM-DD`), which decides what is expired.
+    public var today: String
+
+    public init(
+        terms: [String] = [], kinds: Set<ProjectKind> = [], industries: Set<Industry> = [], regions: Set<Region> = [],
+        origins: Set<String> = [], stages: Set<Stage> = [], trl: ClosedRange<Int>? = nil, includeExpired: Bool = false,
+        order: SearchOrder = .relevance, limit: Int = 20, cursor: String? = nil, today: String
+    ) {
+        self.terms = terms
+        self.kinds = kinds
+        self.industries = industries
+        self.regions = regions
+        self.origins = origins
+        self.stages = stages
+        self.trl = trl
+        self.includeExpired = includeExpired
+        self.order = order
+        self.limit = limit
+        self.cursor = cursor
+        self.today = today
+    }
+}
+
+/// The order of search results.
+public enum SearchOrder: String, Sendable, Hashable, CaseIterable {
+    /// Best match first (title matches weigh most); without terms, same as `recency`.
+    case relevance
+    /// Most recently updated first.
+    case recency
+    /// By title in pinyin order (阿 before 北 before 重).
+    case title
+}
+
+/// One page of search results.
+public struct SearchPage: Sendable, Hashable {
+    /// Matching records across all pages.
+    public var total: Int
+    public var hits: [SearchHit]
+    /// Counts of the matching records by facet (`kind`, `industry`, `region`, `stage`, `origin`).
+    public var facets: [String: [String: Int]]
+    /// Pass as `cursor` to get the next page; nil on the last page.
+    public var nextCursor: String?
+
+    public init(total: Int, hits: [SearchHit], facets: [String: [String: Int]], nextCursor: String?) {
+        self.total = total
+        self.hits = hits
+        self.facets = facets
+        self.nextCursor = nextCursor
+    }
+}
+
+/// A matching record and its relevance score (higher is better).
+public struct SearchHit: Sendable, Hashable {
+    public var project: Project
+    public var score: Double
+
+    public init(project: Project, score: Double) {
+        self.project = project
+        self.score = score
+    }
+}
+
+/// Counts over the whole catalog, as `kechuang stats` prints them.
+public struct CatalogStats: Sendable, Hashable {
+    /// Records, expired ones included.
+    public var total: Int
+    /// Records past their `valid_through` date.
+    public var expired: Int
+    /// Deleted records whose tombstone is kept.
+    public var deleted: Int
+    public var byKind: [String: Int]
+    public var byIndustry: [String: Int]
+    public var byOrigin: [String: Int]
+    public var byStage: [String: Int]
+    public var byRegion: [String: Int]
+    /// Finance products by product type.
+    public var byFinanceType: [String: Int]
+
+    public init(
+        total: Int, expired: Int, deleted: Int, byKind: [String: Int], byIndustry: [String: Int],
+        byOrigin: [String: Int], byStage: [String: Int], byRegion: [String: Int], byFinanceType: [String: Int]
+    ) {
+        self.total = total
+        self.expired = expired
+        self.deleted = deleted
+        self.byKind = byKind
+        self.byIndustry = byIndustry
+        self.byOrigin = byOrigin
+        self.byStage = byStage
+        self.byRegion = byRegion
+        self.byFinanceType = byFinanceType
+    }
+}
