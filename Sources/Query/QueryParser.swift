@@ -1,0 +1,119 @@
+public import Catalog
+
+/// Parses what a user types into a `SearchRequest`.
+///
+/// A query is terms separated by white space (any term may be Simplified or Traditional,
+/// full-width or half-width); `"…"` (or `“…”`) keeps a phrase with spaces together; and
+/// `field:value` qualifiers filter: `kind:`, `industry:`, `region:`, `origin:`, `stage:` (each
+/// taking a code or a Chinese name, repeatable, comma-separated) and `trl:` (`5` or `3-6`).
+/// Examples: `先進毫米波`, `燃气轮机 region:四川`, `kind:challenge industry:能源化工 trl:4-7`.
+/// A word with a colon whose field is not one of these stays a term (`ISO:9001`).
+public enum QueryParser {
+    /// The qualifier names the parser knows.
+    public static let qualifiers = ["kind", "industry", "region", "origin", "stage", "trl"]
+
+    /// Parses `text` into the terms and filters of `base`, which carries order, page and date.
+    ///
+    /// - Throws: `QueryError` for a qualifier with an unknown value or a malformed TRL range.
+    public static func parse(_ text: String, into base: SearchRequest) throws(QueryError) -> SearchRequest {
+        var request = base
+        for token in tokenize(text) {
+            if !token.quoted, let (field, value) = qualifier(token.text) {
+                try apply(field: field, value: value, to: &request)
+                continue
+            }
+            for term in TextNormalizer.terms(token.text) where !token.quoted {
+                request.terms.append(term)
+            }
+            if token.quoted {
+                let phrase = TextNormalizer.fold(token.text)
+                if !phrase.isEmpty { request.terms.append(phrase) }
+            }
+        }
+        var seen: Set<String> = []
+        request.terms = request.terms.filter { seen.insert($0).inserted }
+        return request
+    }
+
+    /// Applies one filter, as a qualifier or a command-line option (`--kind challenge`).
+    public static func apply(field: String, value: String, to request: inout SearchRequest) throws(QueryError) {
+        for item in value.split(whereSeparator: { $0 == "," || $0 == "，" }).map(String.init) {
+            switch field {
+            case "kind": request.kinds.insert(try vocabulary(item, field))
+            case "industry": request.industries.insert(try vocabulary(item, field))
+            case "stage": request.stages.insert(try vocabulary(item, field))
+            case "region":
+                guard let region = Region(lenient: item) else {
+                    throw QueryError("region:\(item): not a known region (sichuan, beijing, chongqing, 四川, …)")
+                }
+                request.regions.insert(region)
+            case "origin":
+                guard RecordID.isValidOrigin(item) else { throw QueryError("origin:\(item): not a node id") }
+                request.origins.insert(item)
+            case "trl":
+                request.trl = try trlRange(item)
+            default:
+                throw QueryError("\(field): not a filter (use \(qualifiers.joined(separator: ", ")))")
+            }
+        }
+    }
+
+    /// Parses `5` or `3-6` (also `3~6`, `3–6`) into a TRL range within 1…9.
+    public static func trlRange(_ text: String) throws(QueryError) -> ClosedRange<Int> {
+        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "~" || $0 == "–" || $0 == "～" }).map(String.init)
+        let numbers = parts.compactMap { Int($0) }
+        guard numbers.count == parts.count, (1...2).contains(numbers.count),
+            let low = numbers.first, let high = numbers.last, 1 <= low, low <= high, high <= 9
+        else { throw QueryError("trl:\(text): expected a level 1–9 or a range such as 3-6") }
+        return low...high
+    }
+
+    private static func vocabulary<V: Vocabulary>(_ text: String, _ field: String) throws(QueryError) -> V {
+        guard let value = V(lenient: text) else {
+            throw QueryError("\(field):\(text): not one of \(V.codeList)")
+        }
+        return value
+    }
+
+    private static func qualifier(_ token: String) -> (String, String)? {
+        guard let colon = token.firstIndex(where: { $0 == ":" || $0 == "：" }) else { return nil }
+        let field = token[..<colon].lowercased()
+        let value = String(token[token.index(after: colon)...])
+        guard qualifiers.contains(field), !value.isEmpty else { return nil }
+        return (field, value)
+    }
+
+    private struct Token {
+        var text: String
+        var quoted: Bool
+    }
+
+    private static func tokenize(_ text: String) -> [Token] {
+        var tokens: [Token] = []
+        var current = ""
+        var quote: Character?
+        for character in text {
+            if let open = quote {
+                let close: Character = open == "“" ? "”" : open
+                if character == close {
+                    tokens.append(Token(text: current, quoted: true))
+                    current = ""
+                    quote = nil
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" || character == "“" {
+                if !current.isEmpty { tokens.append(Token(text: current, quoted: false)) }
+                current = ""
+                quote = character
+            } else if character.isWhitespace {
+                if !current.isEmpty { tokens.append(Token(text: current, quoted: false)) }
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        if !current.isEmpty { tokens.append(Token(text: current, quoted: quote != nil)) }
+        return tokens
+    }
+}

@@ -1,0 +1,117 @@
+public import Catalog
+import Foundation
+import SQLite
+
+/// Read access to the catalog through its own read-only connection.
+///
+/// Readers never block the writer and are never blocked by it (WAL): open one per task or thread
+/// that serves queries. Not `Sendable`: a connection is used from one task at a time.
+public final class CatalogReader {
+    private let connection: Connection
+    /// Who this node is.
+    public let node: NodeInfo
+
+    /// Opens a read-only connection to the node's database at `path`.
+    public init(path: String) throws {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noNode(path) }
+        connection = try Schema.open(path: path, readOnly: true)
+        node = try CatalogStore.readNode(connection, path: path)
+    }
+
+    /// The record with this id, or nil.
+    public func project(_ id: RecordID) throws -> Project? {
+        guard let row = try connection.prepare("SELECT body FROM records WHERE id = ?")
+            .queryFirst([.text(id.description)], row: { $0.text(0) }), let body = row
+        else { return nil }
+        return try RecordRow.project(body: body)
+    }
+
+    /// The version of a deleted record's tombstone, or nil when the id was never deleted.
+    public func tombstoneVersion(_ id: RecordID) throws -> Int? {
+        try connection.prepare("SELECT version FROM tombstones WHERE id = ?").queryFirst([.text(id.description)]) { $0.int(0) }
+    }
+
+    /// One page of the records matching `request`, with the total and facet counts.
+    public func search(_ request: SearchRequest) throws -> SearchPage {
+        let sql = SearchSQL(request)
+        let cursor = try request.cursor.map(Cursor.init(token:))
+        let limit = min(max(request.limit, 1), 1000)
+
+        var facets: [String: [String: Int]] = ["kind": [:], "industry": [:], "region": [:], "stage": [:], "origin": [:]]
+        var total = 0
+        let stages = Stage.allCases
+        let counts = try connection.prepareUncached(
+            "SELECT kind, industry, region, stage, origin, count(*) FROM (\(sql.matchSQL)) GROUP BY kind, industry, region, stage, origin"
+        )
+        for row in try counts.query(sql.matchValues, row: { row in
+            (row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? "", row.int(3), row.text(4) ?? "", row.int(5))
+        }) {
+            total += row.5
+            facets["kind", default: [:]][row.0, default: 0] += row.5
+            facets["industry", default: [:]][row.1, default: 0] += row.5
+            facets["region", default: [:]][row.2, default: 0] += row.5
+            facets["stage", default: [:]][stages.indices.contains(row.3) ? stages[row.3].rawValue : "?", default: 0] += row.5
+            facets["origin", default: [:]][row.4, default: 0] += row.5
+        }
+
+        let page = SearchSQL.page(order: request.order, hasTerms: !request.terms.isEmpty, cursor: cursor)
+        let statement = try connection.prepareUncached("""
+            SELECT m.rid AS rid, m.score AS score, m.updated_at AS updated_at, m.title_key AS title_key, r.body
+            FROM (SELECT * FROM (\(sql.matchSQL)) \(page.after) ORDER BY \(page.orderBy) LIMIT ?) AS m
+            JOIN records AS r ON r.rowid = m.rid
+            ORDER BY \(page.orderBy)
+            """)
+        let rows = try statement.query(sql.matchValues + page.values + [.integer(Int64(limit + 1))]) { row in
+            (rowid: row.int64(0), score: row.double(1), updatedAt: row.text(2) ?? "", titleKey: row.text(3) ?? "",
+             body: row.text(4) ?? "")
+        }
+        var hits: [SearchHit] = []
+        for row in rows.prefix(limit) {
+            hits.append(SearchHit(project: try RecordRow.project(body: row.body), score: row.score))
+        }
+        var next: String?
+        if rows.count > limit, let last = rows.prefix(limit).last {
+            let key = request.order == .title ? last.titleKey : last.updatedAt
+            next = Cursor(score: last.score, key: key, rowid: last.rowid).token
+        }
+        return SearchPage(total: total, hits: hits, facets: facets, nextCursor: next)
+    }
+
+    /// Counts over the whole catalog; `today` (`YYYY-MM-DD`) decides what is expired.
+    public func stats(today: String) throws -> CatalogStats {
+        func grouped(_ column: String) throws -> [String: Int] {
+            let pairs = try connection.prepare(
+                "SELECT \(column), count(*) FROM records WHERE \(column) IS NOT NULL GROUP BY \(column)"
+            ).query { ($0.text(0) ?? "", $0.int(1)) }
+            return Dictionary(pairs, uniquingKeysWith: +)
+        }
+        let total = try connection.prepare("SELECT count(*) FROM records").queryFirst { $0.int(0) } ?? 0
+        let expired = try connection.prepare("SELECT count(*) FROM records WHERE valid_through < ?")
+            .queryFirst([.text(today)]) { $0.int(0) } ?? 0
+        let deleted = try connection.prepare("SELECT count(*) FROM tombstones").queryFirst { $0.int(0) } ?? 0
+        let stages = Stage.allCases
+        let byStage = Dictionary(
+            try grouped("stage").map { (Int($0.key).flatMap { stages.indices.contains($0) ? stages[$0].rawValue : nil } ?? $0.key, $0.value) },
+            uniquingKeysWith: +)
+        return CatalogStats(
+            total: total, expired: expired, deleted: deleted, byKind: try grouped("kind"),
+            byIndustry: try grouped("industry"), byOrigin: try grouped("origin"), byStage: byStage,
+            byRegion: try grouped("region"), byFinanceType: try grouped("finance_type"))
+    }
+
+    /// Calls `body` with every record in id order (for `dump`), reading in batches so that a
+    /// catalog of millions never sits in memory.
+    public func forEachProject(_ visit: (Project) throws -> Void) throws {
+        var after = ""
+        let statement = try connection.prepare("SELECT id, body FROM records WHERE id > ? ORDER BY id LIMIT 1000")
+        while true {
+            let rows = try statement.query([.text(after)]) { ($0.text(0) ?? "", $0.text(1) ?? "") }
+            for (_, body) in rows { try visit(RecordRow.project(body: body)) }
+            guard let last = rows.last else { return }
+            after = last.0
+        }
+    }
+}
+
+@available(*, unavailable)
+extension CatalogReader: Sendable {}

@@ -1,0 +1,100 @@
+import SQLite
+
+/// The store's schema, as numbered migrations applied in order.
+///
+/// `PRAGMA user_version` holds the number of the last applied migration. Migrations only ever
+/// append: a released migration is never edited, so every node reaches the same schema.
+enum Schema {
+    static let migrations: [String] = [
+        // 1: records, tombstones and the trigram full-text index.
+        """
+        CREATE TABLE node (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+        -- The current state of every record. `body` is the record's canonical JSON (RFC 8785);
+        -- the other columns are derived from it for filtering, ordering and search.
+        CREATE TABLE records (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            origin TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            industry TEXT NOT NULL,
+            region TEXT NOT NULL,
+            stage INTEGER NOT NULL,
+            trl INTEGER,
+            finance_type TEXT,
+            valid_through TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            title_key TEXT NOT NULL,
+            content_hash BLOB NOT NULL,
+            body TEXT NOT NULL,
+            -- Folded text (NFKC, Traditional to Simplified, lowercase) that the index and the
+            -- short-term scan read.
+            s_title TEXT NOT NULL,
+            s_summary TEXT NOT NULL,
+            s_keywords TEXT NOT NULL,
+            s_org TEXT NOT NULL
+        );
+        CREATE INDEX records_updated ON records (updated_at, rowid);
+        CREATE INDEX records_title ON records (title_key, rowid);
+        CREATE INDEX records_facets ON records (kind, industry, region, stage, origin, valid_through);
+        CREATE INDEX records_origin ON records (origin);
+
+        -- A deleted record keeps its last version here, so re-creating it continues from there.
+        CREATE TABLE tombstones (
+            id TEXT PRIMARY KEY,
+            origin TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            deleted_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Trigram full text over the folded columns (external content: the text lives in records).
+        CREATE VIRTUAL TABLE records_fts USING fts5(
+            s_title, s_summary, s_keywords, s_org,
+            content = 'records', content_rowid = 'rowid', tokenize = 'trigram'
+        );
+        CREATE TRIGGER records_fts_insert AFTER INSERT ON records BEGIN
+            INSERT INTO records_fts (rowid, s_title, s_summary, s_keywords, s_org)
+            VALUES (new.rowid, new.s_title, new.s_summary, new.s_keywords, new.s_org);
+        END;
+        CREATE TRIGGER records_fts_delete AFTER DELETE ON records BEGIN
+            INSERT INTO records_fts (records_fts, rowid, s_title, s_summary, s_keywords, s_org)
+            VALUES ('delete', old.rowid, old.s_title, old.s_summary, old.s_keywords, old.s_org);
+        END;
+        CREATE TRIGGER records_fts_update AFTER UPDATE OF s_title, s_summary, s_keywords, s_org ON records BEGIN
+            INSERT INTO records_fts (records_fts, rowid, s_title, s_summary, s_keywords, s_org)
+            VALUES ('delete', old.rowid, old.s_title, old.s_summary, old.s_keywords, old.s_org);
+            INSERT INTO records_fts (rowid, s_title, s_summary, s_keywords, s_org)
+            VALUES (new.rowid, new.s_title, new.s_summary, new.s_keywords, new.s_org);
+        END;
+        """
+    ]
+
+    /// Applies the migrations the database has not seen, each in its own transaction.
+    static func migrate(_ connection: Connection) throws {
+        let current = try connection.userVersion()
+        guard current <= migrations.count else {
+            throw StoreError.invalidArgument(
+                "\(connection.path) has schema version \(current), newer than this kechuang (\(migrations.count)); upgrade kechuang")
+        }
+        for (offset, sql) in migrations.enumerated().dropFirst(current) {
+            try connection.transaction {
+                try connection.execute(sql)
+                try connection.setUserVersion(offset + 1)
+            }
+        }
+    }
+
+    /// Opens a connection with the pragmas every connection of the store uses.
+    static func open(path: String, readOnly: Bool) throws -> Connection {
+        let connection = try Connection(path: path, mode: readOnly ? .readOnly : .readWrite(create: false))
+        if !readOnly {
+            // WAL lets readers run while the writer commits; NORMAL is durable at each checkpoint
+            // of the WAL and never corrupts the database on a crash.
+            try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+        }
+        try connection.execute("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
+        return connection
+    }
+}

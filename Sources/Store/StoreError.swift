@@ -1,0 +1,85 @@
+public import Catalog
+
+/// An error of the store: a missing or existing node, a record that is not there or not ours,
+/// an import that was refused, or a database failure.
+///
+/// A struct wrapping a private code, so that new cases can be added without breaking callers.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    private enum Code: Sendable {
+        case noNode, nodeExists, notFound, foreignOrigin, invalidImport, unreadable, database, invalidArgument
+    }
+
+    private let code: Code
+    /// What went wrong, naming the place (path, id, file and line).
+    public let message: String
+    /// Every problem of a refused import, in file order.
+    public let issues: [ImportIssue]
+
+    private init(_ code: Code, _ message: String, issues: [ImportIssue] = []) {
+        self.code = code
+        self.message = message
+        self.issues = issues
+    }
+
+    public var description: String { message }
+
+    /// No node exists at the path (run `kechuang init`).
+    public static func noNode(_ path: String) -> StoreError {
+        StoreError(.noNode, "no kechuang node at \(path) (create one with `kechuang init`)")
+    }
+    /// A node already exists where one was to be created.
+    public static func nodeExists(_ path: String) -> StoreError {
+        StoreError(.nodeExists, "a node already exists at \(path); refusing to overwrite it")
+    }
+    /// The record does not exist.
+    public static func notFound(_ id: String) -> StoreError { StoreError(.notFound, "no record \(id)") }
+    /// The record belongs to another origin, which alone may change it.
+    public static func foreignOrigin(_ id: RecordID, node: String) -> StoreError {
+        StoreError(.foreignOrigin, "\(id) belongs to origin \"\(id.origin)\"; this node (\(node)) changes only its own records")
+    }
+    /// The import was refused and nothing was written.
+    public static func invalidImport(_ issues: [ImportIssue], file: String) -> StoreError {
+        StoreError(.invalidImport, "\(file): \(issues.count) problem\(issues.count == 1 ? "" : "s"); nothing was imported", issues: issues)
+    }
+    /// A file could not be read or decoded.
+    public static func unreadable(_ path: String, _ reason: String) -> StoreError {
+        StoreError(.unreadable, "\(path): \(reason)")
+    }
+    /// The database failed.
+    public static func database(_ error: any Error) -> StoreError { StoreError(.database, "database error: \(error)") }
+    /// An argument such as a cursor was malformed.
+    public static func invalidArgument(_ message: String) -> StoreError { StoreError(.invalidArgument, message) }
+
+    public static func ~= (pattern: StoreError, error: any Error) -> Bool {
+        (error as? StoreError)?.code == pattern.code
+    }
+
+    /// True when the caller gave bad input (exit code 2 in the CLI) rather than hit a runtime failure.
+    public var isBadInput: Bool {
+        switch code {
+        case .foreignOrigin, .invalidImport, .invalidArgument, .unreadable: true
+        default: false
+        }
+    }
+
+    /// True when a named record does not exist.
+    public var isNotFound: Bool { code == .notFound }
+}
+
+/// One problem of an import, reported as `FILE:LINE: field: problem`.
+public struct ImportIssue: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    /// The field path (`organization.region`), a column, or `(record)`.
+    public var field: String
+    public var problem: String
+
+    public init(file: String, line: Int, field: String, problem: String) {
+        self.file = file
+        self.line = line
+        self.field = field
+        self.problem = problem
+    }
+
+    public var description: String { "\(file):\(line): \(field): \(problem)" }
+}
