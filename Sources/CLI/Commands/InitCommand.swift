@@ -1,0 +1,76 @@
+import Catalog
+import Foundation
+import Signing
+import Store
+
+/// `kechuang init`: creates a node's store and its two tiers of keys.
+enum InitCommand: Command {
+    static let spec = CommandSpec(
+        name: "init",
+        summary: "Create a node: its store, its root key and its first checkpoint key.",
+        usage: "--node-id ID --name NAME --region REGION",
+        discussion: """
+            Creates DIR/kechuang.db and DIR/keys/ with two Ed25519 key pairs (PEM private keys
+            *.key, mode 0600, public halves *.pub beside them):
+              root.key          the root key. Peers pin its public half. It only signs key
+                                statements (authorising or revoking checkpoint keys), so move
+                                the private file offline after init and keep a backup.
+              checkpoint-1.key  the online key that signs the feed's checkpoints.
+            The node id is also the origin of every record the node owns (ids are ID:local-id).
+            Refuses to touch a directory that already holds a node.
+            """,
+        options: [
+            OptionSpec(name: "--node-id", value: "ID", help: "Node id and origin: 2–32 of a-z 0-9 -, e.g. sichuan."),
+            OptionSpec(name: "--name", value: "NAME", help: "The association's name, e.g. 四川省科学技术协会."),
+            OptionSpec(name: "--region", value: "REGION", help: "Region code or name, e.g. sichuan or 四川."),
+        ])
+
+    static func run(_ context: Context) async throws {
+        let arguments = context.arguments
+        let nodeID = try arguments.required("--node-id", spec)
+        let name = try arguments.required("--name", spec).trimmingCharacters(in: .whitespaces)
+        let regionText = try arguments.required("--region", spec)
+        guard RecordID.isValidOrigin(nodeID) else {
+            throw CLIError.usage("init: --node-id \(nodeID): use 2–32 lowercase letters, digits and -, starting with a letter")
+        }
+        guard let region = Region(lenient: regionText) else {
+            throw CLIError.usage("init: --region \(regionText): not a known region (sichuan, beijing, chongqing, 四川, …)")
+        }
+        guard (1...100).contains(name.count) else { throw CLIError.usage("init: --name must be 1–100 characters") }
+
+        let data = context.data
+        let files = FileManager.default
+        for existing in [data.database, data.keys] where files.fileExists(atPath: existing) {
+            throw StoreError.nodeExists(existing)
+        }
+        try files.createDirectory(atPath: data.path, withIntermediateDirectories: true)
+        try files.createDirectory(atPath: data.keys, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let root: Ed25519PrivateKey
+        let checkpoint: Ed25519PrivateKey
+        do {
+            root = try Ed25519PrivateKey()
+            checkpoint = try Ed25519PrivateKey()
+            try KeyFile.writePrivate(root, to: data.rootKey)
+            try KeyFile.writePublic(root.publicKey, to: data.rootPublicKey)
+            try KeyFile.writePrivate(checkpoint, to: data.checkpointKey(1))
+            try KeyFile.writePublic(checkpoint.publicKey, to: data.checkpointPublicKey(1))
+            let node = NodeInfo(id: nodeID, name: name, region: region, createdAt: DateText.timestamp(context.now))
+            _ = try CatalogStore.create(path: data.database, node: node)
+        } catch {
+            // Leave nothing half-made behind, so that init can simply be run again.
+            try? files.removeItem(atPath: data.keys)
+            for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: data.database + suffix) }
+            throw error
+        }
+        let out = context.out
+        out.line("Created node \(nodeID) (\(name), \(region.label)) in \(data.path)")
+        out.line("  store           \(data.database)")
+        out.line("  root key        \(root.publicKey.text)")
+        out.line("                  \(root.publicKey.fingerprint)")
+        out.line("  checkpoint key  \(checkpoint.publicKey.text)  (checkpoint-1)")
+        out.line("")
+        out.line("Give peers the root key line above: they pin it with --root-key.")
+        out.line("Move \(data.rootKey) offline (and keep a backup): it is needed only to")
+        out.line("authorise, retire or revoke checkpoint keys, and whoever holds it speaks for \(nodeID).")
+    }
+}

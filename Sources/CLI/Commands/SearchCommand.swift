@@ -1,0 +1,145 @@
+import Catalog
+import Foundation
+import JSON
+import Query
+import Store
+
+/// The filter options `search` and `list` share.
+enum SearchOptions {
+    static let filters: [OptionSpec] = [
+        OptionSpec(name: "--kind", value: "KIND", help: "achievement, technology, challenge or finance (or 科技成果, …).", repeatable: true),
+        OptionSpec(name: "--industry", value: "INDUSTRY", help: "electronics, equipment, food_textile, energy_chemical, materials, health, agriculture.", repeatable: true),
+        OptionSpec(name: "--region", value: "REGION", help: "Region of the organisation: sichuan, beijing, 重庆, …", repeatable: true),
+        OptionSpec(name: "--origin", value: "ORIGIN", help: "Node that owns the records.", repeatable: true),
+        OptionSpec(name: "--stage", value: "STAGE", help: "publication, matchmaking, signing, transaction, follow_up, deployment.", repeatable: true),
+        OptionSpec(name: "--trl", value: "RANGE", help: "Technology readiness level: 5 or 3-6."),
+        OptionSpec(name: "--limit", value: "N", help: "Results per page, 1–1000 (default 20)."),
+        OptionSpec(name: "--cursor", value: "CURSOR", help: "Continue after the page that printed this cursor."),
+        .flag("--include-expired", "Also show records past their valid_through date."),
+        .flag("--json", "Print JSON: {\"total\", \"results\": [{\"id\", \"kind\", \"title\", \"origin\", …}], \"facets\", \"next_cursor\"}."),
+        .flag("--facets", "Also print counts by kind, industry, region, stage and origin."),
+    ]
+
+    static func request(_ context: Context, query: String, defaultOrder: SearchOrder) throws -> SearchRequest {
+        let arguments = context.arguments
+        var order = defaultOrder
+        if let text = arguments.value("--sort") {
+            guard let parsed = SearchOrder(rawValue: text) else {
+                throw CLIError.usage("--sort \(text): use \(SearchOrder.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            order = parsed
+        }
+        var request = SearchRequest(
+            includeExpired: arguments.flag("--include-expired"), order: order,
+            limit: try arguments.integer("--limit", default: 20, in: 1...1000), cursor: arguments.value("--cursor"),
+            today: DateText.date(context.now))
+        request = try QueryParser.parse(query, into: request)
+        for field in ["kind", "industry", "region", "origin", "stage", "trl"] {
+            for value in arguments.all("--" + field) {
+                try QueryParser.apply(field: field, value: value, to: &request)
+            }
+        }
+        return request
+    }
+
+    static func print(_ page: SearchPage, request: SearchRequest, context: Context, command: String) {
+        let out = context.out
+        if context.arguments.flag("--json") {
+            out.json([
+                "total": .number(Double(page.total)),
+                "results": .array(page.hits.map { hit in resultJSON(hit) }),
+                "facets": .object(page.facets.mapValues { counts in .object(counts.mapValues { .number(Double($0)) }) }),
+                "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
+            ])
+            return
+        }
+        out.line(page.total == 0 ? "No results." : "\(page.total) result\(page.total == 1 ? "" : "s")")
+        for hit in page.hits {
+            let project = hit.project
+            out.line("  \(project.id)  [\(project.kind.label)] \(project.title)")
+            var facts = [project.industry.label, project.organization.region.label, project.organization.name]
+            if let trl = project.trl { facts.append("TRL \(trl)") }
+            facts.append(project.stage.label)
+            if project.isExpired(today: request.today) { facts.append("已过期 expired \(project.validThrough)") }
+            out.line("      " + facts.joined(separator: " · "))
+        }
+        if context.arguments.flag("--facets") {
+            for facet in ["kind", "industry", "region", "stage", "origin"] {
+                let counts = (page.facets[facet] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+                out.line("  \(facet): " + counts.map { "\(label(facet: facet, code: $0.key)) \($0.value)" }.joined(separator: ", "))
+            }
+        }
+        if let next = page.nextCursor {
+            out.line("More: kechuang \(command) --cursor \(next)")
+        }
+    }
+
+    static func resultJSON(_ hit: SearchHit) -> JSONValue {
+        let project = hit.project
+        var result: [String: JSONValue] = [
+            "id": .string(project.id.description), "kind": .string(project.kind.rawValue), "title": .string(project.title),
+            "origin": .string(project.origin), "industry": .string(project.industry.rawValue),
+            "region": .string(project.organization.region.code), "organization": .string(project.organization.name),
+            "stage": .string(project.stage.rawValue), "summary": .string(project.summary),
+            "valid_through": .string(project.validThrough), "version": .number(Double(project.version)),
+            "updated_at": .string(project.updatedAt ?? ""), "score": .number((hit.score * 1000).rounded() / 1000),
+        ]
+        if let trl = project.trl { result["trl"] = .number(Double(trl)) }
+        return .object(result)
+    }
+
+    static func label(facet: String, code: String) -> String {
+        switch facet {
+        case "kind": ProjectKind(rawValue: code)?.label ?? code
+        case "industry": Industry(rawValue: code)?.label ?? code
+        case "region": Region(code: code)?.label ?? code
+        case "stage": Stage(rawValue: code)?.label ?? code
+        default: code
+        }
+    }
+}
+
+/// `kechuang search QUERY`: full-text search in Chinese (Simplified or Traditional) and mixed terms.
+enum SearchCommand: Command {
+    static let spec = CommandSpec(
+        name: "search",
+        summary: "Search the catalog (Chinese, Traditional or Simplified, and mixed terms such as 50MW).",
+        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--stage STAGE] [--trl RANGE] [--limit N] [--json]",
+        discussion: """
+            Every term must match the title, summary, keywords or organisation. Terms are folded:
+            先進 finds 先进, ＯＲＣ finds ORC; one- and two-character terms (毫米, 光) work too.
+            Quote a phrase ("毫米波 感知"); filter inline with kind:, industry:, region:, origin:,
+            stage:, trl: (e.g. 燃气轮机 region:四川 trl:5-9). Records past valid_through are left
+            out unless --include-expired.
+            """,
+        positionals: [("QUERY", "Search terms and filters; several words are joined.")],
+        options: SearchOptions.filters + [
+            OptionSpec(name: "--sort", value: "ORDER", help: "relevance (default), recency or title (pinyin order).")
+        ],
+        minPositionals: 1, maxPositionals: 64)
+
+    static func run(_ context: Context) async throws {
+        let query = context.arguments.positionals.joined(separator: " ")
+        let request = try SearchOptions.request(context, query: query, defaultOrder: .relevance)
+        let reader = try CatalogReader(path: context.data.database)
+        let page = try reader.search(request)
+        SearchOptions.print(page, request: request, context: context, command: "search \(query)")
+    }
+}
+
+/// `kechuang list`: the catalog without search terms, filtered and ordered.
+enum ListCommand: Command {
+    static let spec = CommandSpec(
+        name: "list",
+        summary: "List records, filtered, by title (pinyin order) or most recently updated.",
+        usage: "[--kind KIND] [--industry INDUSTRY] [--region REGION] [--origin ORIGIN] [--stage STAGE] [--sort title|recency] [--limit N] [--json]",
+        options: SearchOptions.filters + [
+            OptionSpec(name: "--sort", value: "ORDER", help: "title (default, pinyin order) or recency.")
+        ])
+
+    static func run(_ context: Context) async throws {
+        let request = try SearchOptions.request(context, query: "", defaultOrder: .title)
+        let reader = try CatalogReader(path: context.data.database)
+        SearchOptions.print(try reader.search(request), request: request, context: context, command: "list")
+    }
+}

@@ -1,0 +1,52 @@
+import Catalog
+import Store
+
+/// Parses a record id given on the command line; a bare local id gets the node's origin.
+func recordID(_ text: String, node: String) throws -> RecordID {
+    guard let id = RecordID(text.contains(":") ? text : "\(node):\(text)") else {
+        throw CLIError.usage("\(text): not a record id (origin:local-id)")
+    }
+    return id
+}
+
+/// `kechuang show ID`: prints one record as JSON.
+enum ShowCommand: Command {
+    static let spec = CommandSpec(
+        name: "show",
+        summary: "Print one record as JSON.",
+        usage: "ID [--masked]",
+        discussion: "ID is origin:local-id, or a local id of this node. Exits 1 when there is no such record.",
+        positionals: [("ID", "The record id.")],
+        options: [.flag("--masked", "Mask the contact as the public sees it (张**, 138****5678).")],
+        minPositionals: 1, maxPositionals: 1)
+
+    static func run(_ context: Context) async throws {
+        let reader = try CatalogReader(path: context.data.database)
+        let id = try recordID(context.arguments.positionals[0], node: reader.node.id)
+        guard let project = try reader.project(id) else {
+            if let version = try reader.tombstoneVersion(id) {
+                throw CLIError.failure("\(id) was deleted (tombstone at version \(version))")
+            }
+            throw StoreError.notFound(id.description)
+        }
+        context.out.json(project.jsonValue(nodeFields: true, maskContact: context.arguments.flag("--masked")))
+    }
+}
+
+/// `kechuang delete ID`: deletes one of this node's records, leaving a tombstone.
+enum DeleteCommand: Command {
+    static let spec = CommandSpec(
+        name: "delete",
+        summary: "Delete one of this node's records (a tombstone keeps its version).",
+        usage: "ID",
+        discussion: "Re-importing the id later re-creates it with the next version. Exits 1 when there is no such record.",
+        positionals: [("ID", "The record id.")],
+        minPositionals: 1, maxPositionals: 1)
+
+    static func run(_ context: Context) async throws {
+        let store = try CatalogStore(path: context.data.database)
+        let id = try recordID(context.arguments.positionals[0], node: store.node.id)
+        let version = try await store.delete(id, now: context.now)
+        context.out.line("Deleted \(id) (tombstone version \(version))")
+    }
+}

@@ -1,0 +1,64 @@
+import Catalog
+import JSON
+import Store
+
+/// `kechuang stats`: counts of the catalog by kind, industry, origin, stage and region.
+enum StatsCommand: Command {
+    static let spec = CommandSpec(
+        name: "stats",
+        summary: "Count records by kind, industry, origin, stage and region.",
+        usage: "[--json]",
+        discussion: """
+            total counts every record, expired ones included; expired counts those past
+            valid_through; deleted counts tombstones. JSON keys: total, expired, deleted, by_kind,
+            by_industry, by_origin, by_stage, by_region, by_finance_type (each value → count).
+            """,
+        options: [.flag("--json", "Print JSON.")])
+
+    static func run(_ context: Context) async throws {
+        let reader = try CatalogReader(path: context.data.database)
+        let stats = try reader.stats(today: DateText.date(context.now))
+        let groups: [(String, String, [String: Int])] = [
+            ("by_kind", "kind", stats.byKind), ("by_industry", "industry", stats.byIndustry),
+            ("by_origin", "origin", stats.byOrigin), ("by_stage", "stage", stats.byStage),
+            ("by_region", "region", stats.byRegion), ("by_finance_type", "finance", stats.byFinanceType),
+        ]
+        if context.arguments.flag("--json") {
+            var object: [String: JSONValue] = [
+                "node": .string(reader.node.id), "total": .number(Double(stats.total)),
+                "expired": .number(Double(stats.expired)), "deleted": .number(Double(stats.deleted)),
+            ]
+            for (key, _, counts) in groups { object[key] = .object(counts.mapValues { .number(Double($0)) }) }
+            context.out.json(.object(object))
+            return
+        }
+        let out = context.out
+        out.line("Node \(reader.node.id) (\(reader.node.name))")
+        out.line("Records: \(stats.total)  (expired \(stats.expired), deleted \(stats.deleted))")
+        for (key, facet, counts) in groups where !counts.isEmpty {
+            out.line("")
+            out.line("\(key):")
+            for (code, count) in ordered(facet: facet, counts) {
+                let label = facet == "finance" ? (FinanceProductType(rawValue: code)?.label ?? code) : SearchOptions.label(facet: facet, code: code)
+                out.line("  \(TextLayout.fit(code, 18)) \(TextLayout.fit(label, 16)) \(String(count).leftPadded(8))")
+            }
+        }
+    }
+
+    /// Vocabulary order for closed sets (kinds, stages…), largest first for open ones.
+    static func ordered(facet: String, _ counts: [String: Int]) -> [(String, Int)] {
+        let order: [String]
+        switch facet {
+        case "kind": order = ProjectKind.allCases.map(\.rawValue)
+        case "industry": order = Industry.allCases.map(\.rawValue)
+        case "stage": order = Stage.allCases.map(\.rawValue)
+        case "finance": order = FinanceProductType.allCases.map(\.rawValue)
+        default: return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        }
+        return counts.sorted { (order.firstIndex(of: $0.key) ?? .max, $0.key) < (order.firstIndex(of: $1.key) ?? .max, $1.key) }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
+}

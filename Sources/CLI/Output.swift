@@ -1,0 +1,75 @@
+import Foundation
+import JSON
+
+/// Buffered writing to standard output and standard error.
+///
+/// Output is collected and written in large chunks, so that dumping a million records does not
+/// make a million system calls.
+final class Output {
+    private var buffer: [UInt8] = []
+    private let handle: FileHandle
+
+    init(handle: FileHandle = .standardOutput) {
+        self.handle = handle
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    deinit { flush() }
+
+    func write(_ text: String) {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    func line(_ text: String = "") { write(text + "\n") }
+
+    func write(bytes: [UInt8]) {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    /// Writes a JSON value, pretty-printed with Chinese kept readable, and a newline.
+    func json(_ value: JSONValue) {
+        write(bytes: JSONWriter.write(value, pretty: true))
+        write("\n")
+    }
+
+    func flush() {
+        guard !buffer.isEmpty else { return }
+        handle.write(Data(buffer))
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Width-aware text layout for terminals, where Chinese characters take two columns.
+enum TextLayout {
+    /// Display width: East Asian wide and full-width characters count two columns.
+    static func width(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { $0 + (isWide($1) ? 2 : ($1.properties.generalCategory == .nonspacingMark ? 0 : 1)) }
+    }
+
+    /// `text` cut to at most `columns` display columns, with … when cut, then padded with spaces.
+    static func fit(_ text: String, _ columns: Int) -> String {
+        let full = width(text)
+        guard full > columns else { return text + String(repeating: " ", count: columns - full) }
+        var result = ""
+        var used = 0
+        for character in text {
+            let w = width(String(character))
+            if used + w > columns - 1 { break }
+            result.append(character)
+            used += w
+        }
+        return result + "…" + String(repeating: " ", count: max(columns - used - 1, 0))
+    }
+
+    private static func isWide(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return true
+        default:
+            return false
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import CLI
+import Foundation
+
+exit(await Kechuang.main(Array(CommandLine.arguments.dropFirst())))
