@@ -18,6 +18,7 @@ enum RecordRow {
     /// The values of `insertColumns` for a record whose node fields are already set.
     static func values(for project: Project, contentHash: [UInt8]) throws -> [SQLValue] {
         let body = try JCS.canonicalize(project.jsonValue(nodeFields: true))
+        let foldedTitle = TextNormalizer.fold(project.title)
         var financeType: String?
         if case .finance(let finance) = project.details { financeType = finance.productType.rawValue }
         return [
@@ -25,8 +26,8 @@ enum RecordRow {
             .text(project.industry.rawValue), .text(project.organization.region.code),
             .integer(Int64(project.stage.ordinal)), .int(project.trl), .text(financeType), .text(project.validThrough),
             .text(project.createdAt ?? ""), .text(project.updatedAt ?? ""), .integer(Int64(project.version)),
-            .text(PinyinSortKey.key(project.title)), .blob(contentHash), .text(String(decoding: body, as: UTF8.self)),
-            .text(TextNormalizer.fold(project.title)), .text(TextNormalizer.fold(project.summary)),
+            .text(PinyinSortKey.key(project.title, folded: foldedTitle)), .blob(contentHash), .text(String(decoding: body, as: UTF8.self)),
+            .text(foldedTitle), .text(TextNormalizer.fold(project.summary)),
             .text(project.keywords.map(TextNormalizer.fold).joined(separator: " | ")),
             .text(TextNormalizer.fold(project.organization.name)),
         ]

@@ -34,9 +34,11 @@ struct RecordWriter {
             project.createdAt = existing.createdAt
             project.updatedAt = now
             let values = try RecordRow.values(for: project, contentHash: hash)
+            try deleteGrams(rowid: existing.rowid)
             try connection.run(
                 "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(values.count))) WHERE rowid = ?",
                 values + [.integer(existing.rowid)])
+            try insertGrams(rowid: existing.rowid, values: values)
             return .updated(version: project.version)
         }
         let tombstone = try connection.prepare("SELECT version FROM tombstones WHERE id = ?")
@@ -47,6 +49,7 @@ struct RecordWriter {
         let values = try RecordRow.values(for: project, contentHash: hash)
         try connection.run(
             "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(values.count)))", values)
+        try insertGrams(rowid: connection.lastInsertRowID, values: values)
         if tombstone != nil {
             try connection.run("DELETE FROM tombstones WHERE id = ?", [.text(project.id.description)])
         }
@@ -57,14 +60,37 @@ struct RecordWriter {
     ///
     /// - Returns: the tombstone's version.
     func delete(_ id: RecordID, now: String) throws -> Int {
-        guard let version = try connection.prepare("SELECT version FROM records WHERE id = ?")
-            .queryFirst([.text(id.description)], row: { $0.int(0) })
+        guard let (rowid, version) = try connection.prepare("SELECT rowid, version FROM records WHERE id = ?")
+            .queryFirst([.text(id.description)], row: { ($0.int64(0), $0.int(1)) })
         else { throw StoreError.notFound(id.description) }
-        try connection.run("DELETE FROM records WHERE id = ?", [.text(id.description)])
+        try deleteGrams(rowid: rowid)
+        try connection.run("DELETE FROM records WHERE rowid = ?", [.integer(rowid)])
         try connection.run(
             "INSERT OR REPLACE INTO tombstones (id, origin, version, deleted_at) VALUES (?, ?, ?, ?)",
             [.text(id.description), .text(id.origin), .integer(Int64(version + 1)), .text(now)])
         return version + 1
+    }
+
+    /// Indexes the two-character grams of a row whose `insertColumns` values are `values`.
+    private func insertGrams(rowid: Int64, values: [SQLValue]) throws {
+        let folded = values.suffix(4).map { value -> String in
+            if case .text(let text) = value { return text }
+            return ""
+        }
+        try connection.run(
+            "INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(SearchGrams.grams(folded))])
+    }
+
+    /// Removes a row's grams, re-deriving them from its stored folded columns (contentless FTS5
+    /// deletes only the exact tokens it was given).
+    private func deleteGrams(rowid: Int64) throws {
+        guard let folded = try connection.prepare(
+            "SELECT s_title, s_summary, s_keywords, s_org FROM records WHERE rowid = ?"
+        ).queryFirst([.integer(rowid)], row: { row in (0..<4).map { row.text($0) ?? "" } })
+        else { return }
+        try connection.run(
+            "INSERT INTO records_grams (records_grams, rowid, grams) VALUES ('delete', ?, ?)",
+            [.integer(rowid), .text(SearchGrams.grams(folded))])
     }
 
     private func placeholders(_ count: Int) -> String {

@@ -62,6 +62,14 @@ enum Schema {
             INSERT INTO records_fts (records_fts, rowid, s_title, s_summary, s_keywords, s_org)
             VALUES ('delete', old.rowid, old.s_title, old.s_summary, old.s_keywords, old.s_org);
         END;
+        -- Two-character terms cannot match trigrams. This contentless index holds every pair of
+        -- adjacent letters or digits of the folded columns as a token (SearchGrams), so a
+        -- two-character term is an index lookup instead of a scan. The store's writer keeps it in
+        -- step with records (no trigger can compute the pairs); a record's grams are re-derived
+        -- from its folded columns when they must be deleted.
+        CREATE VIRTUAL TABLE records_grams USING fts5(
+            grams, content = '', tokenize = 'unicode61 remove_diacritics 0'
+        );
         CREATE TRIGGER records_fts_update AFTER UPDATE OF s_title, s_summary, s_keywords, s_org ON records BEGIN
             INSERT INTO records_fts (records_fts, rowid, s_title, s_summary, s_keywords, s_org)
             VALUES ('delete', old.rowid, old.s_title, old.s_summary, old.s_keywords, old.s_org);

@@ -6,8 +6,10 @@ import SQLite
 ///
 /// Terms of three or more characters go to the FTS5 trigram index (`MATCH`), which ranks them
 /// with bm25. Terms of one or two characters cannot match trigrams (and on SQLite 3.40 a short
-/// `LIKE` on the FTS table silently finds nothing), so they are matched with `instr` on the
-/// folded columns of `records`, and scored by where they occur. Every term must match.
+/// `LIKE` on the FTS table silently finds nothing): a two-character term of letters or digits is
+/// looked up in the two-character index (`records_grams`, see `SearchGrams`); any other short
+/// term (one character, or with punctuation) is matched with `instr` on the folded columns of
+/// `records`. Short terms are scored by the fields they occur in. Every term must match.
 struct SearchSQL {
     /// Column weights: a hit in the title counts most, then keywords, organisation, summary.
     static let weights = (title: 10.0, summary: 2.0, keywords: 5.0, organization: 3.0)
@@ -37,8 +39,15 @@ struct SearchSQL {
             scoreParts.append("(-fts.rank)")
         }
         for term in short {
-            conditions.append("(instr(r.s_title, ?) > 0 OR instr(r.s_keywords, ?) > 0 OR instr(r.s_org, ?) > 0 OR instr(r.s_summary, ?) > 0)")
-            values += Array(repeating: .text(term), count: 4)
+            if SearchGrams.isIndexable(term) {
+                // Exact: a pair is indexed when it occurs in one of the four folded columns.
+                conditions.append("r.rowid IN (SELECT rowid FROM records_grams WHERE records_grams MATCH ?)")
+                values.append(.text("\"" + term + "\""))
+            } else {
+                conditions.append(
+                    "(instr(r.s_title, ?) > 0 OR instr(r.s_keywords, ?) > 0 OR instr(r.s_org, ?) > 0 OR instr(r.s_summary, ?) > 0)")
+                values += Array(repeating: .text(term), count: 4)
+            }
         }
         var scoreValues: [SQLValue] = []
         for term in short {

@@ -1,0 +1,54 @@
+/// The two-character index: every pair of adjacent letters or digits of a record's folded text.
+///
+/// `先进毫米波` gives `先进 进毫 毫米 米波`; runs are cut at spaces and punctuation, and fields
+/// are kept apart, so a pair is indexed exactly when `instr` would find it in one of the fields.
+/// The pairs are stored as space-separated tokens of a contentless FTS5 table whose `unicode61`
+/// tokenizer keeps each pair whole (letters and digits are token characters).
+///
+/// The function must stay stable: deleting a record's grams re-derives them from its stored
+/// folded columns, and FTS5 only deletes the exact tokens it indexed. Changing it requires a
+/// migration that rebuilds `records_grams`.
+public enum SearchGrams {
+    /// The grams of the folded fields, space-separated.
+    public static func grams(_ fields: [String]) -> String {
+        var output = String.UnicodeScalarView()
+        for field in fields {
+            var previous: Unicode.Scalar?
+            for scalar in field.unicodeScalars {
+                guard isWordScalar(scalar) else {
+                    previous = nil
+                    continue
+                }
+                if let first = previous {
+                    if !output.isEmpty { output.append(" ") }
+                    output.append(first)
+                    output.append(scalar)
+                }
+                previous = scalar
+            }
+        }
+        return String(output)
+    }
+
+    /// True when a query term can be answered from the index: exactly two word characters.
+    static func isIndexable(_ term: String) -> Bool {
+        let scalars = Array(term.unicodeScalars)
+        return scalars.count == 2 && scalars.allSatisfy(isWordScalar)
+    }
+
+    /// Letters and digits, the characters `unicode61` keeps inside tokens.
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        if value < 0x80 {
+            return (0x30...0x39).contains(value) || (0x61...0x7A).contains(value) || (0x41...0x5A).contains(value)
+        }
+        if (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value) { return true }
+        switch scalar.properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
+            .decimalNumber, .letterNumber, .otherNumber:
+            return true
+        default:
+            return false
+        }
+    }
+}
