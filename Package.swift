@@ -43,9 +43,11 @@ let package = Package(
         .target(name: "Query", dependencies: ["Catalog"]),
         .target(name: "CLI", dependencies: ["Catalog", "JSON", "Signing", "Store", "Query"]),
         .executableTarget(name: "kechuang", dependencies: ["CLI"]),
+        // Benchmark driver for `make bench`: in-process measurements the CLI cannot time itself.
+        .executableTarget(name: "kechuang-bench", dependencies: ["Catalog", "Query", "Store", "SQLite"]),
 
         // Tests.
-        .target(name: "TestSupport", path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["JSON"], path: "Sources/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),

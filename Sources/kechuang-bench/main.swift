@@ -1,0 +1,98 @@
+// kechuang-bench: in-process measurements for `make bench` (scripts/bench.sh).
+//
+//     kechuang-bench search-latency DB [COUNT]
+//     kechuang-bench grams-sql DB
+//
+// Samples COUNT record titles (deterministically), takes a three-character and a two-character
+// substring of each as a query, runs each query once through the same path as `kechuang search`
+// (QueryParser, then CatalogReader.search with facets and the first page of 20), and prints the
+// median and 95th percentile latency per term length as `key value` lines.
+//
+// grams-sql prints the rows of the two-character index as SQL inserts, so the bare-tool baseline
+// (sqlite3 loading the same rows into the same schema) loads that index too.
+import Catalog
+import Foundation
+import Query
+import SQLite
+import Store
+
+func sampleTerms(database: String, count: Int) throws -> (three: [String], two: [String]) {
+    let connection = try Connection(path: database, mode: .readOnly)
+    let total = try connection.prepare("SELECT max(rowid) FROM records").queryFirst { $0.int(0) } ?? 0
+    var three: [String] = []
+    var two: [String] = []
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    let statement = try connection.prepare("SELECT s_title FROM records WHERE rowid >= ? ORDER BY rowid LIMIT 1")
+    while three.count < count, total > 0 {
+        guard let title = try statement.queryFirst([.integer(Int64(next() % UInt64(total)) + 1)], row: { $0.text(0) }) ?? nil
+        else { continue }
+        let characters = Array(title).filter { !$0.isWhitespace }
+        guard characters.count >= 4 else { continue }
+        let start = Int(next() % UInt64(characters.count - 3))
+        three.append(String(characters[start..<start + 3]))
+        two.append(String(characters[start..<start + 2]))
+    }
+    return (three, two)
+}
+
+func latencies(_ reader: CatalogReader, _ terms: [String]) throws -> (median: Double, p95: Double, hits: Int) {
+    let clock = ContinuousClock()
+    var samples: [Double] = []
+    var hits = 0
+    let today = DateText.date(Date())
+    for term in terms {
+        let started = clock.now
+        let request = try QueryParser.parse(term, into: SearchRequest(limit: 20, today: today))
+        let page = try reader.search(request)
+        let elapsed = clock.now - started
+        samples.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
+        hits += page.total
+    }
+    samples.sort()
+    return (samples[samples.count / 2], samples[min(samples.count - 1, samples.count * 95 / 100)], hits / max(terms.count, 1))
+}
+
+func printGramsSQL(database: String) throws {
+    let connection = try Connection(path: database, mode: .readOnly)
+    let statement = try connection.prepare("SELECT rowid, s_title, s_summary, s_keywords, s_org FROM records ORDER BY rowid")
+    var output = ""
+    try statement.bind([])
+    while try statement.step() {
+        let grams = SearchGrams.grams((1...4).map { statement.text($0) ?? "" })
+        output += "INSERT INTO records_grams (rowid, grams) VALUES (\(statement.int64(0)), '\(grams.replacingOccurrences(of: "'", with: "''"))');\n"
+        if output.utf8.count > 1 << 20 {
+            FileHandle.standardOutput.write(Data(output.utf8))
+            output = ""
+        }
+    }
+    FileHandle.standardOutput.write(Data(output.utf8))
+}
+
+let arguments = CommandLine.arguments
+if arguments.count == 3, arguments[1] == "grams-sql" {
+    try printGramsSQL(database: arguments[2])
+    exit(0)
+}
+guard arguments.count >= 3, arguments[1] == "search-latency" else {
+    FileHandle.standardError.write(Data("usage: kechuang-bench search-latency DB [COUNT] | grams-sql DB\n".utf8))
+    exit(2)
+}
+let count = arguments.count > 3 ? Int(arguments[3]) ?? 100 : 100
+let terms = try sampleTerms(database: arguments[2], count: count)
+let reader = try CatalogReader(path: arguments[2])
+_ = try latencies(reader, Array(terms.three.prefix(5)))  // warm the page cache
+let three = try latencies(reader, terms.three)
+let two = try latencies(reader, terms.two)
+print(String(format: "search_3char_median_ms %.2f", three.median))
+print(String(format: "search_3char_p95_ms %.2f", three.p95))
+print("search_3char_mean_hits \(three.hits)")
+print(String(format: "search_2char_median_ms %.2f", two.median))
+print(String(format: "search_2char_p95_ms %.2f", two.p95))
+print("search_2char_mean_hits \(two.hits)")
