@@ -51,8 +51,7 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
-        .testTarget(
-            name: "CatalogTests", dependencies: ["Catalog", "JSON", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "JSON", "TestSupport"]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Catalog", "JSON", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"]),

@@ -85,7 +85,8 @@ public enum Kechuang {
                 return 0
             }
             let context = Context(
-                arguments: parsed, data: DataDirectory.resolve(parsed), out: out, err: err, now: Date())
+                arguments: parsed, data: DataDirectory.resolve(parsed), out: out, err: err, now: Date(),
+                invocation: leadingData + words)
             try await command.run(context)
             return 0
         } catch {
@@ -110,7 +111,7 @@ public enum Kechuang {
             return error.exitCode
         case let error as StoreError:
             for issue in error.issues { err.line(issue.description) }
-            err.line("kechuang: error: \(error.message)")
+            err.line("kechuang: error: \(error.description)")
             return error.isBadInput ? 2 : 1
         case let error as QueryError:
             err.line("kechuang: error: \(error.message)")

@@ -6,7 +6,9 @@ public enum DateText {
     /// True for a real calendar date written `YYYY-MM-DD`.
     public static func isValidDate(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        // Digits only: `Int("+6")` would read a signed part.
         guard text.utf8.count == 10, parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }),
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
             (1...12).contains(month), day >= 1
         else { return false }
@@ -18,8 +20,10 @@ public enum DateText {
     /// True for a UTC timestamp written `YYYY-MM-DDTHH:MM:SSZ`.
     public static func isValidTimestamp(_ text: String) -> Bool {
         let bytes = Array(text.utf8)
+        let digits = [11, 12, 14, 15, 17, 18]
         guard bytes.count == 20, bytes[10] == UInt8(ascii: "T"), bytes[19] == UInt8(ascii: "Z"),
             bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            digits.allSatisfy({ bytes[$0] >= UInt8(ascii: "0") && bytes[$0] <= UInt8(ascii: "9") }),
             isValidDate(String(decoding: bytes[0..<10], as: UTF8.self)),
             let hour = Int(String(decoding: bytes[11..<13], as: UTF8.self)),
             let minute = Int(String(decoding: bytes[14..<16], as: UTF8.self)),

@@ -31,6 +31,7 @@ public struct ProjectDecoder: Sendable {
     static let financeKeys: Set<String> = [
         "product_type", "provider", "amount", "term", "eligible_industries", "eligible_stages", "eligible_regions",
     ]
+    static let allKindKeys = supplyKeys.union(challengeKeys).union(financeKeys)
 
     /// Decodes and validates one record.
     ///
@@ -70,10 +71,9 @@ public struct ProjectDecoder: Sendable {
         case .finance: kindKeys = Self.financeKeys
         case nil: kindKeys = Self.supplyKeys.union(Self.challengeKeys).union(Self.financeKeys)
         }
-        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) where value != .null || !Self.allKindKeys.contains(key) {
             if Self.commonKeys.contains(key) || Self.nodeKeys.contains(key) || kindKeys.contains(key) { continue }
-            let otherKindKeys = Self.supplyKeys.union(Self.challengeKeys).union(Self.financeKeys)
-            if otherKindKeys.contains(key), let kind {
+            if Self.allKindKeys.contains(key), let kind {
                 check.fail([.key(key)], "does not apply to kind \(kind.rawValue)")
             } else if mode == .stored || key.hasPrefix("x_") {
                 extra[key] = value
@@ -108,6 +108,9 @@ public struct ProjectDecoder: Sendable {
             serviceAgent: serviceAgent, sessions: sessions, validThrough: validThrough, sameAs: sameAs,
             details: details, version: version, createdAt: createdAt, updatedAt: updatedAt, extra: extra)
     }
+
+    /// A field counts as present when it is there and not `null`, as everywhere in the decoder.
+    private func isPresent(_ value: JSONValue?) -> Bool { value.map { $0 != .null } ?? false }
 
     private func decodeID(_ object: [String: JSONValue], _ check: Checker) -> RecordID? {
         guard let text = check.text(object, "id", max: 100, required: true) else { return nil }
@@ -218,11 +221,11 @@ public struct ProjectDecoder: Sendable {
         let min = check.amount(nested, "min", at: path, required: priceMode == .range)
         let max = check.amount(nested, "max", at: path, required: priceMode == .range)
         let currency = check.currency(nested, at: path)
-        if priceMode != .fixed, nested["amount"] != nil {
+        if priceMode != .fixed, isPresent(nested["amount"]) {
             check.fail(path + [.key("amount")], "applies only to mode fixed")
         }
-        if priceMode != .range, nested["min"] != nil || nested["max"] != nil {
-            check.fail(path + [.key(nested["min"] != nil ? "min" : "max")], "applies only to mode range")
+        if priceMode != .range, isPresent(nested["min"]) || isPresent(nested["max"]) {
+            check.fail(path + [.key(isPresent(nested["min"]) ? "min" : "max")], "applies only to mode range")
         }
         if let min, let max, DecimalString.compare(min, max) > 0 {
             check.fail(path + [.key("max")], "must not be less than min (\(min))")
@@ -238,7 +241,7 @@ public struct ProjectDecoder: Sendable {
         let min = check.amount(nested, "min", at: path)
         let max = check.amount(nested, "max", at: path)
         let currency = check.currency(nested, at: path)
-        if nested["min"] == nil, nested["max"] == nil {
+        if !isPresent(nested["min"]), !isPresent(nested["max"]) {
             check.fail(path, "needs min, max or both")
         }
         if let min, let max, DecimalString.compare(min, max) > 0 {
@@ -279,7 +282,7 @@ public struct ProjectDecoder: Sendable {
             check.rejectUnknown(nested, allowed: ["min_months", "max_months"], at: path, strict: mode != .stored)
             let minMonths = check.integer(nested, "min_months", at: path, range: 1...600)
             let maxMonths = check.integer(nested, "max_months", at: path, range: 1...600)
-            if nested["min_months"] == nil, nested["max_months"] == nil {
+            if !isPresent(nested["min_months"]), !isPresent(nested["max_months"]) {
                 check.fail(path, "needs min_months, max_months or both")
             }
             if let minMonths, let maxMonths, minMonths > maxMonths {

@@ -24,12 +24,19 @@ struct RecordWriter {
         var project = input
         let hash = try RecordRow.contentHash(project)
         let existing = try connection.prepare(
-            "SELECT rowid, version, content_hash, created_at FROM records WHERE id = ?"
+            "SELECT rowid, version, content_hash, created_at, stage FROM records WHERE id = ?"
         ).queryFirst([.text(project.id.description)]) { row in
-            (rowid: row.int64(0), version: row.int(1), hash: row.blob(2) ?? [], createdAt: row.text(3) ?? "")
+            (rowid: row.int64(0), version: row.int(1), hash: row.blob(2) ?? [], createdAt: row.text(3) ?? "",
+             stage: row.int(4))
         }
         if let existing {
             if existing.hash == hash { return .unchanged(version: existing.version) }
+            if existing.stage > project.stage.ordinal {
+                throw StoreError.ruleViolation(
+                    field: "stage",
+                    "cannot go back from \(Stage.allCases[existing.stage].rawValue) to \(project.stage.rawValue) "
+                        + "(a stage once reached is not lost)")
+            }
             project.version = existing.version + 1
             project.createdAt = existing.createdAt
             project.updatedAt = now

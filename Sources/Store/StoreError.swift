@@ -6,7 +6,7 @@ public import Catalog
 /// A struct wrapping a private code, so that new cases can be added without breaking callers.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
-        case noNode, nodeExists, notFound, foreignOrigin, invalidImport, unreadable, database, invalidArgument
+        case noNode, nodeExists, notFound, foreignOrigin, invalidImport, unreadable, database, invalidArgument, ruleViolation
     }
 
     private let code: Code
@@ -14,14 +14,17 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// Every problem of a refused import, in file order.
     public let issues: [ImportIssue]
+    /// The field a rule violation is about (`stage`), when there is one.
+    public let field: String?
 
-    private init(_ code: Code, _ message: String, issues: [ImportIssue] = []) {
+    private init(_ code: Code, _ message: String, issues: [ImportIssue] = [], field: String? = nil) {
         self.code = code
         self.message = message
         self.issues = issues
+        self.field = field
     }
 
-    public var description: String { message }
+    public var description: String { field.map { "\($0): \(message)" } ?? message }
 
     /// No node exists at the path (run `kechuang init`).
     public static func noNode(_ path: String) -> StoreError {
@@ -47,6 +50,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
     /// The database failed.
     public static func database(_ error: any Error) -> StoreError { StoreError(.database, "database error: \(error)") }
+    /// A change breaks a rule that depends on the stored record, such as "a stage is never lost".
+    public static func ruleViolation(field: String, _ problem: String) -> StoreError {
+        StoreError(.ruleViolation, problem, field: field)
+    }
     /// An argument such as a cursor was malformed.
     public static func invalidArgument(_ message: String) -> StoreError { StoreError(.invalidArgument, message) }
 
@@ -57,7 +64,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// True when the caller gave bad input (exit code 2 in the CLI) rather than hit a runtime failure.
     public var isBadInput: Bool {
         switch code {
-        case .foreignOrigin, .invalidImport, .invalidArgument, .unreadable: true
+        case .foreignOrigin, .invalidImport, .invalidArgument, .unreadable, .ruleViolation: true
         default: false
         }
     }

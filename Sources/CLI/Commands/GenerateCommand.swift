@@ -42,6 +42,10 @@ enum GenerateCommand: Command {
         }
         try writer.finish()
         let mix = CatalogGenerator.kindCounts(total: count).map { "\($0.value) \($0.key.rawValue)" }
-        context.out.line("Wrote \(count) records to \(path): " + mix.joined(separator: ", "))
+        let finance = CatalogGenerator.financeCounts(total: CatalogGenerator.kindCounts(total: count).last?.value ?? 0)
+            .filter { $0.value > 0 }.map { "\($0.value) \($0.key.rawValue)" }
+        context.out.line(
+            "Wrote \(count) records to \(path): " + mix.joined(separator: ", ")
+                + (finance.isEmpty ? "" : " (" + finance.joined(separator: ", ") + ")"))
     }
 }

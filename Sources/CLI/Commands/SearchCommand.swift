@@ -42,7 +42,7 @@ enum SearchOptions {
         return request
     }
 
-    static func print(_ page: SearchPage, request: SearchRequest, context: Context, command: String) {
+    static func print(_ page: SearchPage, request: SearchRequest, context: Context) {
         let out = context.out
         if context.arguments.flag("--json") {
             out.json([
@@ -70,7 +70,7 @@ enum SearchOptions {
             }
         }
         if let next = page.nextCursor {
-            out.line("More: kechuang \(command) --cursor \(next)")
+            out.line("More: " + context.continuation(cursor: next))
         }
     }
 
@@ -123,7 +123,7 @@ enum SearchCommand: Command {
         let request = try SearchOptions.request(context, query: query, defaultOrder: .relevance)
         let reader = try CatalogReader(path: context.data.database)
         let page = try reader.search(request)
-        SearchOptions.print(page, request: request, context: context, command: "search \(query)")
+        SearchOptions.print(page, request: request, context: context)
     }
 }
 
@@ -140,6 +140,6 @@ enum ListCommand: Command {
     static func run(_ context: Context) async throws {
         let request = try SearchOptions.request(context, query: "", defaultOrder: .title)
         let reader = try CatalogReader(path: context.data.database)
-        SearchOptions.print(try reader.search(request), request: request, context: context, command: "list")
+        SearchOptions.print(try reader.search(request), request: request, context: context)
     }
 }

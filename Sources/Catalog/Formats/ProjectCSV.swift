@@ -5,7 +5,8 @@ public import JSON
 /// `protocols/README.md`, "CSV columns").
 ///
 /// Reading turns a row into the same JSON object a JSON import would carry, so both formats go
-/// through one validator. Writing produces what reading accepts (dump then import is a no-op).
+/// through one validator. Writing produces what reading accepts: a CSV dump re-imports as a no-op,
+/// except that extension fields `x_…` are not written (`dump --format json` keeps them).
 public enum ProjectCSV {
     /// Every column, in the order `dump --format csv` writes them.
     public static let columns: [String] = [

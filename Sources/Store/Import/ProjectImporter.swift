@@ -161,6 +161,10 @@ struct ProjectImporter {
                 case .updated: report.updated += 1
                 case .unchanged: report.unchanged += 1
                 }
+            } catch let error as StoreError where error.field != nil {
+                // A rule that needs the stored record, such as "a stage is never lost".
+                let field = error.field ?? "(record)"
+                self.issue(line: lineOf([.key(field)]), field: field, problem: error.message)
             } catch {
                 self.issue(line: line, field: "(record)", problem: "cannot be stored: \(error)")
             }
