@@ -51,7 +51,9 @@ public enum ProcessRunner {
         var timedOut = false
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             timedOut = true
-            process.terminate()
+            // SIGKILL, not terminate(): children of the test runner may inherit a signal mask that
+            // blocks SIGTERM, and a hung child must not hang the suite.
+            kill(process.processIdentifier, SIGKILL)
             finished.wait()
         }
         group.wait()
