@@ -1,0 +1,23 @@
+import Synchronization
+
+/// What libmicrohttpd's callbacks need to reach: the handler, the limits, and the shutdown bookkeeping.
+///
+/// Passed to the C callbacks as their closure pointer (`Unmanaged`, unretained); the ``Daemon`` holds it
+/// strongly until `MHD_stop_daemon` has returned, so no callback can outlive it. Every worker thread reads it at
+/// once, so its state is immutable or atomic.
+final class ServerContext: Sendable {
+    let handler: any HTTPHandler
+    let maxRequestBodyBytes: Int
+
+    /// Requests the access handler has seen whose request-completed callback has not yet run: from the first
+    /// access-handler call until the response has been sent (or the connection failed).
+    let requestsInFlight = Atomic<Int>(0)
+
+    /// Set by ``HTTPServer/stop()``: responses then carry `Connection: close`, so keep-alive clients leave.
+    let isStopping = Atomic<Bool>(false)
+
+    init(handler: any HTTPHandler, maxRequestBodyBytes: Int) {
+        self.handler = handler
+        self.maxRequestBodyBytes = maxRequestBodyBytes
+    }
+}

@@ -1,0 +1,154 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A test client on a plain POSIX socket, for the cases curl cannot set up: a lying `Content-Length`, a
+/// chunked upload, idle connections, many connections at once.
+///
+/// Reads block with a 10-second timeout, so a server bug fails the test instead of hanging it.
+final class RawConnection {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(port: UInt16) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else {
+            let number = errno
+            close(fd)
+            throw Failure(description: "connect: errno \(number)")
+        }
+    }
+
+    deinit {
+        close(fd)
+    }
+
+    /// Sends all of `bytes`; MSG_NOSIGNAL so a server that closes early gives EPIPE, not SIGPIPE.
+    func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes.withUnsafeBytes {
+                Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+            }
+            guard sent > 0 else { throw Failure(description: "send: errno \(errno)") }
+            offset += sent
+        }
+    }
+
+    func send(_ text: String) throws {
+        try send(Array(text.utf8))
+    }
+
+    /// Reads one response; `head` for a response to HEAD, which has headers only.
+    func readResponse(head: Bool = false) throws -> RawResponse {
+        var end: Int?
+        while end == nil {
+            end = buffer.firstRange(of: [13, 10, 13, 10])?.upperBound
+            if end == nil {
+                guard try fill() else { throw Failure(description: "connection closed before a response") }
+            }
+        }
+        let headText = String(decoding: buffer[..<end!], as: UTF8.self)
+        buffer.removeFirst(end!)
+        var lines = headText.split(separator: "\r\n", omittingEmptySubsequences: true).map(String.init)
+        let statusLine = lines.removeFirst().split(separator: " ")
+        guard statusLine.count >= 2, let status = Int(statusLine[1]) else {
+            throw Failure(description: "bad status line in \(headText)")
+        }
+        let headers = lines.map { line -> (String, String) in
+            let colon = line.firstIndex(of: ":")!
+            return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: " "))
+        }
+        var response = RawResponse(status: status, headers: headers, body: [])
+        if head || status == 204 || status == 304 {
+            return response
+        }
+        if let length = response.header("content-length").flatMap({ Int($0) }) {
+            while buffer.count < length {
+                guard try fill() else { throw Failure(description: "connection closed inside the body") }
+            }
+            response.body = Array(buffer[..<length])
+            buffer.removeFirst(length)
+        } else {
+            while try fill() {}
+            response.body = buffer
+            buffer = []
+        }
+        return response
+    }
+
+    /// Waits until the server closes the connection (EOF or reset), up to `timeout`; true if it did.
+    /// Bytes that arrive meanwhile are kept for ``readResponse(head:)``.
+    func waitForClose(timeout: Duration) -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        while clock.now < deadline {
+            var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let remaining = deadline - clock.now
+            let milliseconds = Int32(
+                max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
+            let ready = poll(&descriptor, 1, milliseconds)
+            if ready > 0 {
+                guard (try? fill()) == true else { return true }
+            }
+        }
+        return false
+    }
+
+    /// Reads what is available into the buffer; false at end of stream, throws on error (reset counts as end).
+    private func fill() throws -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let count = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        if count > 0 {
+            buffer.append(contentsOf: chunk[..<count])
+            return true
+        }
+        if count == 0 || errno == ECONNRESET {
+            return false
+        }
+        throw Failure(description: "recv: errno \(errno)")
+    }
+}
+
+struct RawResponse {
+    var status: Int
+    var headers: [(String, String)]
+    var body: [UInt8]
+
+    func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+extension String {
+    fileprivate func trimmingCharacters(in character: Character) -> String {
+        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in character: Character) -> String {
+        String(self).trimmingCharacters(in: character)
+    }
+}

@@ -1,0 +1,85 @@
+import HTTPServer
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// What the test handler saw, for tests to inspect.
+final class Recorder: Sendable {
+    private let requests = Mutex<[HTTPRequest]>([])
+    /// Set when a `/slow` request has entered the handler.
+    let slowStarted = Atomic<Bool>(false)
+
+    func record(_ request: HTTPRequest) {
+        requests.withLock { $0.append(request) }
+    }
+
+    var last: HTTPRequest? {
+        requests.withLock { $0.last }
+    }
+
+    var count: Int {
+        requests.withLock { $0.count }
+    }
+}
+
+/// A handler with one route per behaviour under test.
+struct TestHandler: HTTPHandler {
+    let recorder = Recorder()
+
+    static let blob: [UInt8] = (0..<1234).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+
+    func handle(_ request: HTTPRequest) -> HTTPResponse {
+        recorder.record(request)
+        switch request.path {
+        case "/echo":
+            return HTTPResponse(
+                status: 200, headers: [(name: "Content-Type", value: "application/octet-stream")], body: request.body)
+        case "/blob":
+            return .ok(Self.blob, contentType: "application/octet-stream")
+        case "/slow":
+            recorder.slowStarted.store(true, ordering: .sequentiallyConsistent)
+            usleep(500_000)
+            return .text("done")
+        case "/bad-header":
+            return HTTPResponse(
+                status: 200, headers: [(name: "X-Injected", value: "a\r\nSet-Cookie: evil=1")], body: Array("no".utf8))
+        case "/bad-header-name":
+            return HTTPResponse(status: 200, headers: [(name: "X Bad", value: "1")], body: [])
+        case "/bad-status":
+            return HTTPResponse(status: 42)
+        case "/framing":
+            // The handler's own framing headers are dropped; the server frames the body.
+            return HTTPResponse(
+                status: 200,
+                headers: [
+                    (name: "Content-Length", value: "999"), (name: "Connection", value: "keep-alive"),
+                    (name: "X-Kept", value: "yes"),
+                ],
+                body: Array("four".utf8))
+        case "/empty":
+            return .noContent
+        default:
+            if request.path.hasPrefix("/inspect") {
+                return .text(Self.describe(request))
+            }
+            return .error(status: 404, message: "No route for \(request.path)")
+        }
+    }
+
+    /// A line per field, sorted, so tests can compare text.
+    static func describe(_ request: HTTPRequest) -> String {
+        var lines = [
+            "method=\(request.method)", "path=\(request.path)", "rawPath=\(request.rawPath)",
+            "client=\(request.clientAddress)", "body=\(request.body.count)",
+        ]
+        lines += request.query.sorted { $0.key < $1.key }.map { "query \($0.key)=\($0.value)" }
+        lines += request.headers.sorted { $0.key < $1.key }.filter { $0.key.hasPrefix("x-") }.map {
+            "header \($0.key)=\($0.value)"
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
