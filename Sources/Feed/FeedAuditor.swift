@@ -1,0 +1,162 @@
+public import Foundation
+public import Signing
+import Catalog
+
+/// Where an auditor reads a feed from: an export directory, a node's URL, a mirror.
+///
+/// The one narrow read path of an audit: it returns a file's bytes exactly as served, nil when
+/// the file does not exist, or throws when it cannot be read.
+public protocol FeedSource {
+    /// The bytes at feed path `path` (`/feeds/sichuan/pages/0.jsonl`), or nil if absent.
+    func fetch(_ path: String) throws -> [UInt8]?
+}
+
+/// What an audit found.
+public struct AuditReport: Sendable {
+    public var origin = ""
+    public var checkpoint: Checkpoint?
+    public var freshness: FeedVerifier.Freshness = .current
+    public var pages = 0
+    public var entries = 0
+    /// Entries by operation.
+    public var operations: [LogEntry.Operation: Int] = [:]
+    public var redactedBodies = 0
+    public var keyStatements = 0
+    /// Entries a reader ignores and reports (feed.md §2): versions going backwards, foreign ids.
+    public var ignored: [String] = []
+
+    public init() {}
+}
+
+/// Checks a whole feed end to end against a pinned root key (`kechuang verify`): the manifest,
+/// the key statements, the checkpoint's signature and expiry, every page against the signed root
+/// and every body against its entry, one page at a time, so memory stays bounded.
+///
+/// The first problem stops the audit with a `FeedError` that says what failed and where (file,
+/// line, seq). See `FeedVerifier` for what is not checked.
+public struct FeedAuditor<Source: FeedSource> {
+    public let source: Source
+    public let rootKey: Ed25519PublicKey
+    /// The time the checkpoint's expiry is judged at.
+    public let now: Date
+
+    public init(source: Source, rootKey: Ed25519PublicKey, now: Date) {
+        self.source = source
+        self.rootKey = rootKey
+        self.now = now
+    }
+
+    /// Audits the feed of `origin` (default: the node named by the manifest).
+    public func audit(origin requested: String? = nil) throws(FeedError) -> AuditReport {
+        var report = AuditReport()
+        let manifest = try located(FeedPath.manifest) { () throws(FeedError) in try NodeManifest(bytes: try fetch(FeedPath.manifest)) }
+        let origin = requested ?? manifest.nodeID
+        report.origin = origin
+        if origin == manifest.nodeID, manifest.rootKey != rootKey {
+            throw FeedError(.keyNotValid, "the manifest names root key \(manifest.rootKey.keyID), not the pinned key \(rootKey.keyID)", location: FeedPath.manifest)
+        }
+
+        var keys = KeyState(origin: origin, rootKey: rootKey)
+        let keysPath = FeedPath.keys(origin)
+        for statement in try located(keysPath, { () throws(FeedError) in try KeyStatementList.parse(try fetch(keysPath)) }) {
+            do { try keys.add(statement) } catch { throw error.at(keysPath) }
+        }
+
+        let checkpointPath = FeedPath.checkpoint(origin)
+        let checkpoint = try located(checkpointPath) { () throws(FeedError) in try Checkpoint(bytes: try fetch(checkpointPath)) }
+        let verifier = FeedVerifier(origin: origin)
+        report.freshness = try located(checkpointPath) { () throws(FeedError) in try verifier.verify(checkpoint, keys: keys, now: now) }
+        report.checkpoint = checkpoint
+        if report.freshness == .expired {
+            throw FeedError(.keyNotValid, "checkpoint expired at \(checkpoint.expiresAt) (checked at \(format(now)))", location: checkpointPath)
+        }
+        if origin == manifest.nodeID {
+            guard case .valid(let key) = keys.standing(keyID: manifest.keyID, size: checkpoint.size), manifest.isSigned(by: key) else {
+                throw FeedError(.badSignature, "manifest is not signed by a checkpoint key valid for size \(checkpoint.size)", location: FeedPath.manifest)
+            }
+        }
+
+        let rootsPath = FeedPath.pageRoots(origin, size: checkpoint.size)
+        let roots = try located(rootsPath) { () throws(FeedError) in try PageRoots(bytes: try fetch(rootsPath)) }
+        guard roots.origin == origin, roots.size == checkpoint.size, roots.root == checkpoint.root else {
+            throw FeedError(.rootMismatch, "page roots do not make the checkpoint's root \(Hex.encode(checkpoint.root))", location: rootsPath)
+        }
+
+        var pending: [FeedVerifier.RedactionClaim] = []
+        var redacts: [Int: String] = [:]
+        var versions: [String: Int] = [:]
+        var statementSeqs: [String: Int] = [:]
+        let pageCount = (checkpoint.size + Feed.pageSize - 1) / Feed.pageSize
+        for page in 0..<pageCount {
+            let width = min(Feed.pageSize, checkpoint.size - page * Feed.pageSize)
+            let pagePath = FeedPath.page(origin, page, width: width)
+            let entries = try located(pagePath) { () throws(FeedError) in try verifier.entries(page: page, bytes: try fetch(pagePath), count: width) }
+            let expected = width == Feed.pageSize ? roots.pageRoots[page] : roots.tailRoot
+            guard FeedVerifier.root(of: entries) == expected else {
+                throw FeedError(.rootMismatch, "the page's entries do not hash to its root in the signed tree of size \(checkpoint.size)", location: pagePath)
+            }
+            let bodiesPath = FeedPath.bodies(origin, page, width: width)
+            let checked = try located(bodiesPath) { () throws(FeedError) in try verifier.bodies(try fetch(bodiesPath), entries: entries) }
+            pending += checked.claims
+            for (entry, body) in zip(entries, checked.bodies) {
+                report.entries += 1
+                report.operations[entry.op, default: 0] += 1
+                if case .redacted = body { report.redactedBodies += 1 }
+                if entry.origin != origin {
+                    report.ignored.append("seq \(entry.seq): id \(entry.id) belongs to another origin")
+                    continue
+                }
+                if let last = versions[entry.id], entry.version <= last {
+                    report.ignored.append("seq \(entry.seq): version \(entry.version) of \(entry.id) does not exceed \(last)")
+                    continue
+                }
+                versions[entry.id] = entry.version
+                switch entry.op {
+                case .redact:
+                    redacts[entry.seq] = entry.id
+                case .key:
+                    guard case .body(let bytes) = body else { continue }
+                    let location = "\(bodiesPath) line \(entry.seq % Feed.pageSize + 1) (seq \(entry.seq))"
+                    let statement = try located(location) { () throws(FeedError) in try KeyStatement(bytes: bytes) }
+                    do { try keys.add(statement) } catch { throw error.at(location) }
+                    if statement.action == .authorize, statement.fromSize <= entry.seq {
+                        throw FeedError(.keyNotValid, "authorises key \(statement.keyID) from size \(statement.fromSize), which does not contain the statement", location: location)
+                    }
+                    statementSeqs[statement.keyID] = statementSeqs[statement.keyID] ?? entry.seq
+                    report.keyStatements += 1
+                default:
+                    break
+                }
+            }
+            report.pages += 1
+        }
+        for claim in pending {
+            let page = claim.seq / Feed.pageSize
+            let path = FeedPath.bodies(origin, page, width: min(Feed.pageSize, checkpoint.size - page * Feed.pageSize))
+            try located(path) { () throws(FeedError) in try verifier.resolve(claim, redactedID: redacts[claim.redactSeq]) }
+        }
+        guard let authorized = statementSeqs[checkpoint.keyID], authorized < checkpoint.size else {
+            throw FeedError(.keyNotValid, "the key \(checkpoint.keyID) that signed the checkpoint is not authorised in the log below size \(checkpoint.size)", location: checkpointPath)
+        }
+        return report
+    }
+
+    private func fetch(_ path: String) throws(FeedError) -> [UInt8] {
+        let bytes: [UInt8]?
+        do {
+            bytes = try source.fetch(path)
+        } catch let error as FeedError {
+            throw error.at(path)
+        } catch {
+            throw FeedError(.missing, "cannot be read: \(error)", location: path)
+        }
+        guard let bytes else { throw FeedError(.missing, "not found", location: path) }
+        return bytes
+    }
+
+    private func located<T>(_ location: String, _ body: () throws(FeedError) -> T) throws(FeedError) -> T {
+        do { return try body() } catch where error.location?.hasPrefix("/") == true { throw error } catch { throw error.at(location) }
+    }
+
+    private func format(_ date: Date) -> String { DateText.timestamp(date) }
+}
