@@ -99,6 +99,15 @@ public final class Statement {
         return rows
     }
 
+    /// Binds `values` and calls `body` with each row in turn, without collecting them.
+    public func forEach(_ values: [SQLValue] = [], _ body: (Statement) throws -> Void) throws {
+        try bind(values)
+        defer { sqlite3_reset(handle) }
+        while try step() {
+            try body(self)
+        }
+    }
+
     /// Binds `values` and returns the first row through `row`, or nil when there is none.
     public func queryFirst<T>(_ values: [SQLValue] = [], row: (Statement) throws(SQLiteError) -> T) throws(SQLiteError) -> T? {
         try bind(values)

@@ -86,59 +86,12 @@ public enum KeyFile {
 
     /// Creates `path` with exactly `contents` and `mode`, atomically and without replacing anything.
     private static func writeNewFile(_ contents: [UInt8], to path: String, mode: mode_t) throws(SigningError) {
-        // Checked first only for a clearer message and to avoid a pointless temporary file; `link` below is
-        // what actually guarantees that nothing is replaced, even against a concurrent writer.
-        var status = stat()
-        if lstat(path, &status) == 0 {
-            throw SigningError.make(.fileExists, "refusing to overwrite an existing file").naming(path: path)
-        }
-
-        let temporaryPath = path + ".tmp-" + Hex.encode(SecureRandom.bytes(8))
-        let descriptor = try systemCall("open", path: path, "creating temporary file \(temporaryPath)") {
-            open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode)
-        }
-        var isOpen = true
-        var published = false
-        defer {
-            if isOpen {
-                close(descriptor)
-            }
-            if !published {
-                unlink(temporaryPath)
-            }
-        }
-
-        _ = try systemCall("fchmod", path: path, "setting the mode of \(temporaryPath)") {
-            fchmod(descriptor, mode)
-        }
-        var offset = 0
-        while offset < contents.count {
-            let written = try systemCall("write", path: path, "writing \(temporaryPath)") {
-                contents.withUnsafeBytes { buffer in
-                    write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                }
-            }
-            offset += written
-        }
-        _ = try systemCall("fsync", path: path, "flushing \(temporaryPath) to disk") {
-            fsync(descriptor)
-        }
-        isOpen = false
-        // close is not retried on EINTR: on Linux the descriptor is released even then.
-        if close(descriptor) != 0 {
-            throw .system(function: "close", errno: errno, path: path, "closing \(temporaryPath)")
-        }
-        _ = try systemCall("link", path: path, "publishing \(temporaryPath) under the final name") {
-            link(temporaryPath, path)
-        }
-        published = true
-        unlink(temporaryPath)
-        syncDirectory(containing: path)
+        try AtomicFile.write(contents, to: path, mode: UInt32(mode), replacing: false)
     }
 
     /// Flushes the directory entry of a newly published file, best effort: the file is already complete and
     /// visible, so a failure here is not worth reporting as a failed write.
-    private static func syncDirectory(containing path: String) {
+    static func syncDirectory(containing path: String) {
         let directory: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])

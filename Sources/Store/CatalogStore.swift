@@ -1,5 +1,7 @@
 public import Catalog
+public import Feed
 public import Foundation
+public import Signing
 import SQLite
 
 /// The node's store: one SQLite file in WAL mode, owned by this actor through its one writer
@@ -13,6 +15,17 @@ public actor CatalogStore {
     /// Who this node is; its id is the origin of the records it may change.
     public nonisolated let node: NodeInfo
     private let connection: Connection
+    private nonisolated let executor: StoreExecutor
+
+    /// The store runs on a queue of its own, never on Swift's cooperative pool (see `StoreExecutor`).
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { unsafe executor.asUnownedSerialExecutor() }
+
+    /// Runs `body` isolated to the store from synchronous code, such as a server thread, waiting
+    /// for the writes before it. Never call it from the store's own methods (it would wait for
+    /// itself).
+    public nonisolated func synchronously<T: Sendable>(_ body: @Sendable (isolated CatalogStore) throws -> T) throws -> T {
+        try executor.queue.sync { try self.assumeIsolated { try body($0) } }
+    }
 
     /// Creates the database of a new node at `path`.
     ///
@@ -40,6 +53,7 @@ public actor CatalogStore {
         self.path = path
         self.connection = connection
         self.node = try Self.readNode(connection, path: path)
+        self.executor = StoreExecutor(label: "kechuang.store")
     }
 
     static func readNode(_ connection: Connection, path: String) throws -> NodeInfo {
@@ -57,7 +71,8 @@ public actor CatalogStore {
     public func put(_ project: Project, now: Date = Date()) throws -> PutOutcome {
         try requireOwn(project.id)
         return try connection.transaction {
-            try RecordWriter(connection: connection).put(project, now: DateText.timestamp(now))
+            var writer = try RecordWriter(connection: connection, origin: node.id)
+            return try writer.put(project, now: DateText.timestamp(now))
         }
     }
 
@@ -67,9 +82,67 @@ public actor CatalogStore {
     public func delete(_ id: RecordID, now: Date = Date()) throws -> Int {
         try requireOwn(id)
         return try connection.transaction {
-            try RecordWriter(connection: connection).delete(id, now: DateText.timestamp(now))
+            var writer = try RecordWriter(connection: connection, origin: node.id)
+            return try writer.delete(id, now: DateText.timestamp(now))
         }
     }
+
+    /// Erases the personal data of one of this node's records (feed.md §4): earlier published
+    /// bodies become redaction markers and a listed record is re-published without its contact
+    /// and service agent.
+    ///
+    /// - Returns: the record's version afterwards and whether it is still listed.
+    public func redact(_ id: RecordID, now: Date = Date()) throws -> (version: Int, listed: Bool) {
+        try requireOwn(id)
+        return try connection.transaction {
+            var writer = try RecordWriter(connection: connection, origin: node.id)
+            return try writer.redact(id, now: DateText.timestamp(now))
+        }
+    }
+
+    /// Appends a key statement, signed by this node's root key, to its log.
+    public func appendKeyStatement(_ statement: KeyStatement, now: Date = Date()) throws -> LogEntry {
+        guard statement.origin == node.id else {
+            throw StoreError.invalidArgument("key statement is for origin \(statement.origin), not \(node.id)")
+        }
+        return try connection.transaction {
+            var writer = try RecordWriter(connection: connection, origin: node.id)
+            return try writer.appendKeyStatement(statement, now: DateText.timestamp(now))
+        }
+    }
+
+    /// Signs a new checkpoint of this node's log when the log grew, when the last one is a day
+    /// old, or when `force` is set.
+    ///
+    /// - Returns: the new checkpoint, or nil when none was due.
+    /// The node manifest is signed again with every new checkpoint, listing the origins served
+    /// and `mirrors` (kept from the last call when nil).
+    @discardableResult
+    public func publish(
+        key: Ed25519PrivateKey, rootKey: Ed25519PublicKey, mirrors: [String]? = nil, now: Date = Date(), force: Bool = false
+    ) throws -> Checkpoint? {
+        try connection.transaction {
+            let issuer = CheckpointIssuer(connection: connection, origin: node.id)
+            if let mirrors {
+                try connection.run(
+                    "INSERT OR REPLACE INTO node (key, value) VALUES ('mirrors', ?)", [.text(mirrors.joined(separator: " "))])
+            }
+            let checkpoint = try issuer.issueIfDue(key: key, now: now, force: force)
+            let hasManifest = try connection.prepare("SELECT count(*) FROM published WHERE name = 'manifest'").queryFirst { $0.int(0) } == 1
+            if checkpoint != nil || mirrors != nil || !hasManifest {
+                let stored = try connection.prepare("SELECT value FROM node WHERE key = 'mirrors'").queryFirst { $0.text(0) } ?? nil
+                let list = (stored ?? "").split(separator: " ").map(String.init)
+                try issuer.signManifest(node: node, rootKey: rootKey, mirrors: list, key: key, now: now)
+            }
+            return checkpoint
+        }
+    }
+
+    /// The number of entries in this node's log.
+    public func logSize() throws -> Int { try LogReader(connection: connection).size(origin: node.id) }
+
+    /// The key statements in this node's log.
+    public func keyStatements() throws -> [KeyStatement] { try LogReader(connection: connection).keyStatements(origin: node.id) }
 
     /// Imports a JSON array or CSV file atomically: every record is valid and written, or none is.
     public func importProjects(from source: ImportSource, now: Date = Date()) throws -> ImportReport {

@@ -1,5 +1,7 @@
 import Catalog
+import Feed
 import Foundation
+import JSON
 import SQLite
 
 /// What a write did to one record.
@@ -12,24 +14,26 @@ public enum PutOutcome: Sendable, Hashable {
     case unchanged(version: Int)
 }
 
-/// The record-level writes, run by the store inside its transactions on the writer connection.
+/// The record-level writes of the node's own origin, run inside the store's transactions on the
+/// writer connection. Each change updates `records` (the catalog) and appends the matching entry
+/// to the origin's log, in the same transaction.
 ///
 /// The node owns versions and timestamps: a record is created at version 1 (or one past its
-/// tombstone), and moves on by exactly one when its content really changes.
+/// tombstone), and moves on by exactly one with each entry of its id.
 struct RecordWriter {
     let connection: Connection
+    private(set) var log: LogAppender
+
+    init(connection: Connection, origin: String) throws {
+        self.connection = connection
+        self.log = try LogAppender(connection: connection, origin: origin)
+    }
 
     /// Creates or updates `project`, whose node-owned fields are ignored and set here.
-    func put(_ input: Project, now: String) throws -> PutOutcome {
+    mutating func put(_ input: Project, now: String) throws -> PutOutcome {
         var project = input
         let hash = try RecordRow.contentHash(project)
-        let existing = try connection.prepare(
-            "SELECT rowid, version, content_hash, created_at, stage FROM records WHERE id = ?"
-        ).queryFirst([.text(project.id.description)]) { row in
-            (rowid: row.int64(0), version: row.int(1), hash: row.blob(2) ?? [], createdAt: row.text(3) ?? "",
-             stage: row.int(4))
-        }
-        if let existing {
+        if let existing = try existingRow(project.id) {
             if existing.hash == hash { return .unchanged(version: existing.version) }
             if existing.stage > project.stage.ordinal {
                 throw StoreError.ruleViolation(
@@ -40,23 +44,14 @@ struct RecordWriter {
             project.version = existing.version + 1
             project.createdAt = existing.createdAt
             project.updatedAt = now
-            let values = try RecordRow.values(for: project, contentHash: hash)
-            try deleteGrams(rowid: existing.rowid)
-            try connection.run(
-                "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(values.count))) WHERE rowid = ?",
-                values + [.integer(existing.rowid)])
-            try insertGrams(rowid: existing.rowid, values: values)
+            try replace(project, rowid: existing.rowid, contentHash: hash)
             return .updated(version: project.version)
         }
-        let tombstone = try connection.prepare("SELECT version FROM tombstones WHERE id = ?")
-            .queryFirst([.text(project.id.description)]) { $0.int(0) }
+        let tombstone = try tombstoneVersion(project.id)
         project.version = (tombstone ?? 0) + 1
         project.createdAt = now
         project.updatedAt = now
-        let values = try RecordRow.values(for: project, contentHash: hash)
-        try connection.run(
-            "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(values.count)))", values)
-        try insertGrams(rowid: connection.lastInsertRowID, values: values)
+        try insert(project, contentHash: hash)
         if tombstone != nil {
             try connection.run("DELETE FROM tombstones WHERE id = ?", [.text(project.id.description)])
         }
@@ -66,16 +61,94 @@ struct RecordWriter {
     /// Deletes a record, keeping a tombstone with the version the deletion reached.
     ///
     /// - Returns: the tombstone's version.
-    func delete(_ id: RecordID, now: String) throws -> Int {
-        guard let (rowid, version) = try connection.prepare("SELECT rowid, version FROM records WHERE id = ?")
-            .queryFirst([.text(id.description)], row: { ($0.int64(0), $0.int(1)) })
-        else { throw StoreError.notFound(id.description) }
-        try deleteGrams(rowid: rowid)
-        try connection.run("DELETE FROM records WHERE rowid = ?", [.integer(rowid)])
+    mutating func delete(_ id: RecordID, now: String) throws -> Int {
+        guard let existing = try existingRow(id) else { throw StoreError.notFound(id.description) }
+        try remove(rowid: existing.rowid)
+        try bury(id, version: existing.version + 1, now: now)
+        try log.append(.delete, id: id.description, version: existing.version + 1, time: now, body: nil)
+        return existing.version + 1
+    }
+
+    /// Answers a personal-data erasure request for `id` (feed.md §4): appends a `redact` entry,
+    /// replaces the published bodies of its earlier entries with markers, and, when the record is
+    /// listed, re-publishes it without `contact` and `service_agent`.
+    ///
+    /// - Returns: the record's version afterwards, and whether it is still listed.
+    mutating func redact(_ id: RecordID, now: String) throws -> (version: Int, listed: Bool) {
+        let existing = try existingRow(id)
+        guard let current = try existing?.version ?? tombstoneVersion(id) else { throw StoreError.notFound(id.description) }
+        let redact = try log.append(.redact, id: id.description, version: current + 1, time: now, body: nil)
+        try log.erase(id: id.description, redactSeq: redact.seq)
+        guard let existing, let body = try connection.prepare("SELECT body FROM records WHERE rowid = ?")
+            .queryFirst([.integer(existing.rowid)], row: { $0.text(0) }) ?? nil
+        else {
+            try bury(id, version: current + 1, now: now)
+            return (current + 1, false)
+        }
+        var project = try RecordRow.project(body: body)
+        project.contact = nil
+        project.serviceAgent = nil
+        project.version = current + 2
+        project.updatedAt = now
+        try replace(project, rowid: existing.rowid, contentHash: try RecordRow.contentHash(project))
+        return (project.version, true)
+    }
+
+    /// Appends a key statement (signed by the root key) to the log.
+    mutating func appendKeyStatement(_ statement: KeyStatement, now: String) throws -> LogEntry {
+        let origin = log.origin
+        let count = try connection.prepare("SELECT count(*) FROM log_entries WHERE origin = ? AND op = 'key'")
+            .queryFirst([.text(origin)]) { $0.int(0) } ?? 0
+        return try log.append(.key, id: LogEntry.keysID(origin: origin), version: count + 1, time: now, body: statement.bytes)
+    }
+
+    // MARK: Rows
+
+    private func existingRow(_ id: RecordID) throws -> (rowid: Int64, version: Int, hash: [UInt8], createdAt: String, stage: Int)? {
+        try connection.prepare(
+            "SELECT rowid, version, content_hash, created_at, stage FROM records WHERE id = ?"
+        ).queryFirst([.text(id.description)]) { row in
+            (row.int64(0), row.int(1), row.blob(2) ?? [], row.text(3) ?? "", row.int(4))
+        }
+    }
+
+    private func tombstoneVersion(_ id: RecordID) throws -> Int? {
+        try connection.prepare("SELECT version FROM tombstones WHERE id = ?").queryFirst([.text(id.description)]) { $0.int(0) }
+    }
+
+    private func bury(_ id: RecordID, version: Int, now: String) throws {
         try connection.run(
             "INSERT OR REPLACE INTO tombstones (id, origin, version, deleted_at) VALUES (?, ?, ?, ?)",
-            [.text(id.description), .text(id.origin), .integer(Int64(version + 1)), .text(now)])
-        return version + 1
+            [.text(id.description), .text(id.origin), .integer(Int64(version)), .text(now)])
+    }
+
+    private mutating func insert(_ project: Project, contentHash: [UInt8]) throws {
+        let values = try RecordRow.values(for: project, contentHash: contentHash)
+        try connection.run(
+            "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(values.count)))", values)
+        try insertGrams(rowid: connection.lastInsertRowID, values: values)
+        try publish(project)
+    }
+
+    private mutating func replace(_ project: Project, rowid: Int64, contentHash: [UInt8]) throws {
+        let values = try RecordRow.values(for: project, contentHash: contentHash)
+        try deleteGrams(rowid: rowid)
+        try connection.run(
+            "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(values.count))) WHERE rowid = ?",
+            values + [.integer(rowid)])
+        try insertGrams(rowid: rowid, values: values)
+        try publish(project)
+    }
+
+    private func remove(rowid: Int64) throws {
+        try deleteGrams(rowid: rowid)
+        try connection.run("DELETE FROM records WHERE rowid = ?", [.integer(rowid)])
+    }
+
+    /// Appends the `put` entry of a record's new state; the published body masks the contact.
+    private mutating func publish(_ project: Project) throws {
+        let body = try JCS.canonicalize(project.jsonValue(nodeFields: true, maskContact: true))
+        try log.append(.put, id: project.id.description, version: project.version, time: project.updatedAt ?? "", body: body)
     }
 
     /// Indexes the two-character grams of a row whose `insertColumns` values are `values`.

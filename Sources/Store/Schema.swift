@@ -76,7 +76,45 @@ enum Schema {
             INSERT INTO records_fts (rowid, s_title, s_summary, s_keywords, s_org)
             VALUES (new.rowid, new.s_title, new.s_summary, new.s_keywords, new.s_org);
         END;
+        """,
+        // 2: origin logs (feed.md): entries with their bodies, sealed pages, checkpoints, key statements.
         """
+        -- Every entry of every origin's log this node holds, with its body line. `entry` is the
+        -- exact JCS line (what is hashed); `body` the exact body line (a record, a key statement,
+        -- `null`, or a redaction marker). `record_id` and `op` are copies for lookups.
+        CREATE TABLE log_entries (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            op TEXT NOT NULL,
+            record_id TEXT NOT NULL,
+            entry BLOB NOT NULL,
+            body BLOB NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+        CREATE INDEX log_entries_record ON log_entries (origin, record_id, seq);
+
+        -- A full page (256 entries) once sealed: its Merkle root and the gzip copies of its entry
+        -- and body files, compressed once when the page fills (the body copy again on redaction).
+        CREATE TABLE log_pages (
+            origin TEXT NOT NULL,
+            page INTEGER NOT NULL,
+            root BLOB NOT NULL,
+            entries_gz BLOB NOT NULL,
+            bodies_gz BLOB NOT NULL,
+            PRIMARY KEY (origin, page)
+        ) WITHOUT ROWID;
+
+        -- The latest checkpoint of each origin, as its JCS bytes.
+        CREATE TABLE checkpoints (
+            origin TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            issued_at TEXT NOT NULL,
+            checkpoint BLOB NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Signed documents the node publishes besides the logs (the node manifest).
+        CREATE TABLE published (name TEXT PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;
+        """,
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -250,3 +250,63 @@ import Testing
         #expect(stats.expired == 0)
     }
 }
+
+@Suite struct ImportRuleTests {
+    @Test func aStageOnceReachedIsNotLost() async throws {
+        let test = try TestStore()
+        try await test.importJSON([RecordFixture.supply("a", title: "光电编码器", stage: "signing")])
+        let issues = await importIssues {
+            try await test.importJSON([RecordFixture.supply("a", title: "光电编码器（修订）", stage: "publication")])
+        }
+        #expect(issues.map(\.field) == ["stage"])
+        #expect(issues.first?.problem.contains("cannot go back from signing to publication") == true)
+        #expect(try test.project("sichuan:a")?.title == "光电编码器")
+        let forward = try await test.importJSON([RecordFixture.supply("a", title: "光电编码器", stage: "deployment")])
+        #expect(forward.updated == 1)
+    }
+
+    @Test func importRefusesUnknownNestedFieldsButStoredRecordsTolerateThem() throws {
+        var object = RecordFixture.supply("sichuan:a", title: "光电编码器").objectValue!
+        object["organization"] = ["name": "电子科技大学", "type": "university", "region": "sichuan", "nmae": "typo"]
+        #expect {
+            try ProjectDecoder(mode: .importing(origin: "sichuan")).decode(.object(object))
+        } throws: { error in
+            (error as? ValidationError)?.issues.map(\.field) == ["organization.nmae"]
+        }
+        object["origin"] = "sichuan"
+        object["version"] = 1
+        object["created_at"] = "2026-01-01T00:00:00Z"
+        object["updated_at"] = "2026-01-01T00:00:00Z"
+        let project = try ProjectDecoder(mode: .stored).decode(.object(object))
+        #expect(project.organization.name == "电子科技大学")
+    }
+
+    @Test func nullBoundsCountAsAbsent() throws {
+        let decoder = ProjectDecoder(mode: .importing(origin: "sichuan"))
+        var challenge = RecordFixture.challenge("c", title: "难题").objectValue!
+        challenge["budget"] = ["min": .null, "currency": "CNY"]
+        #expect {
+            try decoder.decode(.object(challenge))
+        } throws: { error in
+            (error as? ValidationError)?.issues.map(\.description) == ["budget: needs min, max or both"]
+        }
+        challenge["budget"] = ["min": .null, "max": "100", "currency": "CNY"]
+        let project = try decoder.decode(.object(challenge))
+        let reencoded = project.jsonValue(nodeFields: false)
+        #expect(reencoded["budget"] == ["max": "100", "currency": "CNY"])
+        var supply = RecordFixture.supply("s", title: "光").objectValue!
+        supply["problem"] = .null
+        supply["price"] = ["mode": "negotiable", "amount": .null]
+        #expect(throws: Never.self) { try decoder.decode(.object(supply)) }
+    }
+
+    @Test(arguments: ["2027-+6-30", "+027-12-31", "2027-06-3 ", "2027-6-30"])
+    func datesAreDigitsOnly(_ text: String) {
+        #expect(!DateText.isValidDate(text))
+    }
+
+    @Test(arguments: ["2026-01-01T-1:00:00Z", "2026-01-01T+1:00:00Z", "2026-01-01T24:00:00Z", "2026-01-01T00:00:00+08:00"])
+    func timestampsAreDigitsOnly(_ text: String) {
+        #expect(!DateText.isValidTimestamp(text))
+    }
+}

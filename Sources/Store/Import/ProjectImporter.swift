@@ -29,7 +29,7 @@ struct ProjectImporter {
     }
 
     private func read(_ source: ImportSource, decodedFallback: Bool) throws -> ImportReport {
-        var state = State(name: source.name, maxIssues: maxIssues, writer: RecordWriter(connection: connection))
+        var state = State(name: source.name, maxIssues: maxIssues, writer: try RecordWriter(connection: connection, origin: origin))
         switch source.content {
         case .file(let path):
             let format = source.format ?? Self.format(fromName: path)
@@ -117,7 +117,7 @@ struct ProjectImporter {
     private struct State {
         let name: String
         let maxIssues: Int
-        let writer: RecordWriter
+        var writer: RecordWriter
         var report = ImportReport()
         var issues: [ImportIssue] = []
         var firstLineOfID: [String: Int] = [:]

@@ -1,0 +1,64 @@
+import Compression
+import Feed
+import Signing
+import SQLite
+
+/// Appends entries to an origin's log inside the caller's transaction, sealing each page as it
+/// fills (its root and gzip copies), and erases bodies on redaction.
+///
+/// Order of durable writes: an entry, its body and the record change it describes commit in one
+/// transaction; a page is sealed in the transaction that writes its last entry. A checkpoint is
+/// signed after the commit (`CheckpointIssuer`): a crash in between leaves a log that is longer
+/// than its checkpoint, which the next write or the server's timer re-signs.
+struct LogAppender {
+    let connection: Connection
+    let origin: String
+    private var size: Int
+
+    init(connection: Connection, origin: String) throws {
+        self.connection = connection
+        self.origin = origin
+        size = try LogReader(connection: connection).size(origin: origin)
+    }
+
+    /// Appends one entry whose body line is `body` (nil for `delete` and `redact`).
+    @discardableResult
+    mutating func append(_ op: LogEntry.Operation, id: String, version: Int, time: String, body: [UInt8]?) throws -> LogEntry {
+        let entry = try LogEntry(seq: size, op: op, id: id, version: version, time: time, bodyHash: body.map(SHA256.hash))
+        try connection.run(
+            "INSERT INTO log_entries (origin, seq, op, record_id, entry, body) VALUES (?, ?, ?, ?, ?, ?)",
+            [.text(origin), .integer(Int64(size)), .text(op.rawValue), .text(id), .blob(entry.line),
+             .blob(body ?? Array("null".utf8))])
+        size += 1
+        if size % Feed.pageSize == 0 { try seal(page: size / Feed.pageSize - 1) }
+        return entry
+    }
+
+    /// Computes and stores a full page's root and gzip copies.
+    private func seal(page: Int) throws {
+        let files = try LogReader(connection: connection).pageFiles(origin: origin, page: page, width: Feed.pageSize)
+        try connection.run(
+            "INSERT OR REPLACE INTO log_pages (origin, page, root, entries_gz, bodies_gz) VALUES (?, ?, ?, ?, ?)",
+            [.text(origin), .integer(Int64(page)), .blob(files.root), .blob(try Gzip.compress(files.entries)),
+             .blob(try Gzip.compress(files.bodies))])
+    }
+
+    /// Replaces the bodies of `id`'s `put` entries before `redactSeq` with redaction markers
+    /// (feed.md §4) and re-compresses the body files of the sealed pages they are on.
+    mutating func erase(id: String, redactSeq: Int) throws {
+        let seqs = try connection.prepare(
+            "SELECT seq FROM log_entries WHERE origin = ? AND record_id = ? AND op = 'put' AND seq < ?"
+        ).query([.text(origin), .text(id), .integer(Int64(redactSeq))]) { $0.int(0) }
+        let marker = RedactionMarker.bytes(redactedBy: redactSeq)
+        for seq in seqs {
+            try connection.run(
+                "UPDATE log_entries SET body = ? WHERE origin = ? AND seq = ?", [.blob(marker), .text(origin), .integer(Int64(seq))])
+        }
+        for page in Set(seqs.map { $0 / Feed.pageSize }).sorted() where (page + 1) * Feed.pageSize <= size {
+            let files = try LogReader(connection: connection).pageFiles(origin: origin, page: page, width: Feed.pageSize)
+            try connection.run(
+                "UPDATE log_pages SET bodies_gz = ? WHERE origin = ? AND page = ?",
+                [.blob(try Gzip.compress(files.bodies)), .text(origin), .integer(Int64(page))])
+        }
+    }
+}
