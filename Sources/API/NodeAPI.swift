@@ -1,0 +1,354 @@
+import Foundation
+public import HTTPServer
+import Catalog
+import Dispatch
+import Feed
+import JSON
+import Query
+public import Store
+import Synchronization
+
+/// The node's HTTP API: the feed (protocols/feed.md §9), catalog reads, the admin API, health
+/// and metrics. `Routes.swift` lists the endpoints.
+///
+/// libmicrohttpd calls `handle` on its own threads, several at once: reads borrow read-only
+/// connections from a pool; writes go to the store's actor, whose single writer serialises them.
+public struct NodeAPI: HTTPHandler {
+    /// What the API needs from the node.
+    public struct Configuration: Sendable {
+        /// The node's database file.
+        public var databasePath: String
+        /// The node's store (its one writer).
+        public var store: CatalogStore
+        /// The admin bearer token.
+        public var token: AdminToken
+        /// Signs a checkpoint after a write, inside the store's isolation (the CLI knows where the
+        /// keys are).
+        public var publish: @Sendable (isolated CatalogStore) throws -> Void
+        /// Largest admin request body (an import file).
+        public var maxImportBytes: Int = 64 << 20
+
+        public init(
+            databasePath: String, store: CatalogStore, token: AdminToken,
+            publish: @escaping @Sendable (isolated CatalogStore) throws -> Void
+        ) {
+            self.databasePath = databasePath
+            self.store = store
+            self.token = token
+            self.publish = publish
+        }
+    }
+
+    let configuration: Configuration
+    let pool: ReaderPool
+    let cache = FeedCache()
+    public let metrics = Metrics()
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        pool = ReaderPool(path: configuration.databasePath)
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let route = Route(path: request.path)
+        var response: HTTPResponse
+        do {
+            guard let route else { throw APIError.notFound("no such resource: \(request.path)") }
+            guard route.methods.contains(request.method) else { throw APIError.methodNotAllowed(route.methods) }
+            response = try answer(route, request)
+        } catch {
+            response = Self.errorResponse(error)
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        metrics.record(route: route?.label ?? "none", method: request.method, status: response.status, bytes: response.body.count, seconds: seconds)
+        return response
+    }
+
+    private func answer(_ route: Route, _ request: HTTPRequest) throws -> HTTPResponse {
+        switch route {
+        case .feed(let resource): return try feed(resource, request)
+        case .health: return try health()
+        case .metrics: return try metricsResponse()
+        case .search: return try search(request)
+        case .stats:
+            let value = try pool.with { readers in
+                CatalogJSON.stats(try readers.catalog.stats(today: DateText.date(Date())), node: readers.catalog.node.id)
+            }
+            return json(value)
+        case .project(let id):
+            switch request.method {
+            case "PUT": return try put(id: id, request)
+            case "DELETE": return try delete(id: id, request)
+            default: return try project(id: id)
+            }
+        case .importProjects: return try importProjects(request)
+        }
+    }
+
+    // MARK: Feed
+
+    private func feed(_ resource: FeedPath.Resource, _ request: HTTPRequest) throws -> HTTPResponse {
+        let file = try pool.with { readers -> FeedFile? in
+            try cache.file(resource, query: request.query, reader: readers.feed)
+        }
+        guard let file else { throw APIError.notFound("no such feed file: \(request.path)") }
+        let gzip = file.gzip != nil && Self.acceptsGzip(request.header("accept-encoding"))
+        let etag = gzip ? file.gzipETag ?? file.etag : file.etag
+        var headers: [(name: String, value: String)] = [("ETag", etag), ("Cache-Control", file.caching.rawValue)]
+        if file.gzip != nil { headers.append(("Vary", "Accept-Encoding")) }
+        if Self.matches(request.header("if-none-match"), etag) {
+            return HTTPResponse(status: 304, headers: headers, body: [])
+        }
+        headers.append(("Content-Type", file.contentType))
+        if gzip { headers.append(("Content-Encoding", "gzip")) }
+        return HTTPResponse(status: 200, headers: headers, body: gzip ? file.gzip ?? file.bytes : file.bytes)
+    }
+
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        for part in header.lowercased().split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.first == "gzip" || pieces.first == "*" else { continue }
+            let refused = pieces.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "").hasPrefix("q=0") && !$0.contains("q=0.") }
+            return !refused
+        }
+        return false
+    }
+
+    static func matches(_ header: String?, _ etag: String) -> Bool {
+        guard let header else { return false }
+        if header.trimmingCharacters(in: .whitespaces) == "*" { return true }
+        return header.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "W/", with: "") == etag }
+    }
+
+    // MARK: Catalog reads
+
+    private func search(_ request: HTTPRequest) throws -> HTTPResponse {
+        let query = request.query
+        var base = SearchRequest(today: DateText.date(Date()))
+        if let text = query["limit"] {
+            guard let limit = Int(text), (1...1000).contains(limit) else { throw APIError.badRequest("limit must be 1–1000") }
+            base.limit = limit
+        }
+        if let text = query["sort"] {
+            guard let order = SearchOrder(rawValue: text) else { throw APIError.badRequest("sort must be relevance, recency or title") }
+            base.order = order
+        }
+        base.cursor = query["cursor"]
+        base.includeExpired = query["include_expired"] == "true" || query["include_expired"] == "1"
+        var request = try QueryParser.parse(query["q"] ?? "", into: base)
+        for field in QueryParser.qualifiers {
+            if let value = query[field] { try QueryParser.apply(field: field, value: value, to: &request) }
+        }
+        let page = try pool.with { try $0.catalog.search(request) }
+        return json(CatalogJSON.page(page))
+    }
+
+    private func project(id text: String) throws -> HTTPResponse {
+        let found = try pool.with { readers -> Project? in
+            guard let id = RecordID(text.contains(":") ? text : "\(readers.catalog.node.id):\(text)") else {
+                throw APIError.badRequest("\(text) is not a record id")
+            }
+            return try readers.catalog.project(id)
+        }
+        guard let found else { throw APIError.notFound("no record \(text)") }
+        return json(found.jsonValue(nodeFields: true, maskContact: true))
+    }
+
+    // MARK: Admin writes
+
+    private func authorize(_ request: HTTPRequest) throws {
+        guard configuration.token.accepts(authorization: request.header("authorization")) else { throw APIError.unauthorized }
+    }
+
+    private func put(id text: String, _ request: HTTPRequest) throws -> HTTPResponse {
+        try authorize(request)
+        let store = configuration.store
+        let origin = store.node.id
+        guard request.body.count <= 1 << 20 else { throw APIError(status: 413, "a record must be under 1 MiB") }
+        var value: JSONValue
+        do {
+            value = try JSONParser.parse(request.body, limits: JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 16, maxStringBytes: 256 << 10, maxNumberLength: 40))
+        } catch {
+            throw APIError.badRequest("body is not JSON: \(error.description)")
+        }
+        let pathID = text.contains(":") ? text : "\(origin):\(text)"
+        if case .object(var object) = value {
+            if object["id"] == nil { object["id"] = .string(pathID) }
+            value = .object(object)
+        }
+        let project: Project
+        do {
+            project = try ProjectDecoder(mode: .importing(origin: origin)).decode(value)
+        } catch {
+            throw APIError.badRequest("invalid record", details: ["issues": .array(error.issues.map { ["field": .string($0.field), "problem": .string($0.problem)] })])
+        }
+        guard project.id.description == pathID else {
+            throw APIError.badRequest("the record's id \(project.id) differs from the path's \(pathID)")
+        }
+        let publish = configuration.publish
+        let outcome = try store.synchronously { store in
+            let outcome = try store.put(project)
+            try publish(store)
+            return outcome
+        }
+        let (name, version): (String, Int) = switch outcome {
+        case .created(let version): ("created", version)
+        case .updated(let version): ("updated", version)
+        case .unchanged(let version): ("unchanged", version)
+        }
+        return json(["id": .string(pathID), "version": .number(Double(version)), "outcome": .string(name)], status: name == "created" ? 201 : 200)
+    }
+
+    private func delete(id text: String, _ request: HTTPRequest) throws -> HTTPResponse {
+        try authorize(request)
+        let store = configuration.store
+        guard let id = RecordID(text.contains(":") ? text : "\(store.node.id):\(text)") else { throw APIError.badRequest("\(text) is not a record id") }
+        let publish = configuration.publish
+        let version = try store.synchronously { store in
+            let version = try store.delete(id)
+            try publish(store)
+            return version
+        }
+        return json(["id": .string(id.description), "version": .number(Double(version)), "outcome": "deleted"])
+    }
+
+    private func importProjects(_ request: HTTPRequest) throws -> HTTPResponse {
+        try authorize(request)
+        guard request.body.count <= configuration.maxImportBytes else { throw APIError(status: 413, "import body over \(configuration.maxImportBytes) bytes") }
+        let type = request.header("content-type")?.lowercased() ?? ""
+        let format: ImportSource.Format? = type.contains("csv") ? .csv : (type.contains("json") ? .json : nil)
+        var encoding = ImportSource.Encoding.auto
+        if let text = request.query["encoding"] ?? (type.contains("gb18030") || type.contains("gbk") ? "gb18030" : nil) {
+            guard let parsed = ImportSource.Encoding(rawValue: text.lowercased() == "utf8" ? "utf-8" : text.lowercased()) else {
+                throw APIError.badRequest("encoding must be auto, utf-8 or gb18030")
+            }
+            encoding = parsed
+        }
+        let source = ImportSource.bytes(request.body, name: "request body", format: format, encoding: encoding)
+        let store = configuration.store
+        let publish = configuration.publish
+        let report = try store.synchronously { store in
+            let report = try store.importProjects(from: source)
+            try publish(store)
+            return report
+        }
+        return json([
+            "total": .number(Double(report.total)), "created": .number(Double(report.created)),
+            "updated": .number(Double(report.updated)), "unchanged": .number(Double(report.unchanged)),
+        ])
+    }
+
+    // MARK: Health and metrics
+
+    private func health() throws -> HTTPResponse {
+        let node = configuration.store.node.id
+        let checkpoint = try pool.with { try $0.feed.checkpoint(origin: node) }
+        let now = Date()
+        var value: [String: JSONValue] = ["status": "ok", "node": .string(node)]
+        if let checkpoint {
+            value["checkpoint"] = ["size": .number(Double(checkpoint.size)), "issued_at": .string(checkpoint.issuedAt), "expires_at": .string(checkpoint.expiresAt)]
+            if checkpoint.expires <= now { value["status"] = "stale" }
+        }
+        return json(.object(value))
+    }
+
+    private func metricsResponse() throws -> HTTPResponse {
+        let now = Date()
+        let gauges = try pool.with { readers -> [(name: String, help: String, labels: String, value: Double)] in
+            var gauges: [(name: String, help: String, labels: String, value: Double)] = []
+            let stats = try readers.catalog.stats(today: DateText.date(now))
+            gauges.append(("kechuang_records", "Records in the catalog.", "", Double(stats.total)))
+            gauges.append(("kechuang_records_expired", "Records past valid_through.", "", Double(stats.expired)))
+            for origin in try readers.feed.origins() {
+                guard let checkpoint = try readers.feed.checkpoint(origin: origin) else { continue }
+                let labels = "origin=\"\(origin)\""
+                gauges.append(("kechuang_checkpoint_size", "Entries covered by the origin's latest checkpoint.", labels, Double(checkpoint.size)))
+                gauges.append(("kechuang_checkpoint_age_seconds", "Age of the origin's latest checkpoint.", labels, now.timeIntervalSince(checkpoint.issued).rounded()))
+                gauges.append(("kechuang_checkpoint_expires_in_seconds", "Time until the origin's checkpoint expires.", labels, checkpoint.expires.timeIntervalSince(now).rounded()))
+            }
+            return gauges
+        }
+        return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-cache")],
+                            body: Array(metrics.render(gauges: gauges).utf8))
+    }
+
+    // MARK: Helpers
+
+    private func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
+        HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")],
+                     body: JSONWriter.write(value, pretty: false))
+    }
+
+    /// Maps an error to its response once: known errors keep their status and message; anything
+    /// else is a 500 whose message is not shown (it may hold internals).
+    static func errorResponse(_ error: any Error) -> HTTPResponse {
+        let status: Int
+        let message: String
+        var details: [String: JSONValue] = [:]
+        switch error {
+        case let error as any HTTPResponseError:
+            (status, message, details) = (error.status, error.message, error.details)
+        case let error as StoreError where error.isNotFound:
+            (status, message) = (404, error.description)
+        case let error as StoreError where error.isBadInput:
+            (status, message) = (400, error.description)
+            if !error.issues.isEmpty {
+                details["issues"] = .array(error.issues.map { ["line": .number(Double($0.line)), "field": .string($0.field), "problem": .string($0.problem)] })
+            }
+        case let error as QueryError:
+            (status, message) = (400, error.message)
+        default:
+            (status, message) = (500, "internal error")
+        }
+        var object = details.filter { $0.key != "allow" }
+        object["status"] = .number(Double(status))
+        object["message"] = .string(message)
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")]
+        if let allow = details["allow"]?.arrayValue { headers.append(("Allow", allow.compactMap(\.stringValue).joined(separator: ", "))) }
+        if status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"kechuang admin\"")) }
+        return HTTPResponse(status: status, headers: headers, body: JSONWriter.write(["error": .object(object)], pretty: false))
+    }
+}
+
+/// Feed files kept in memory: immutable files by path, the others by the publication stamp (which
+/// changes with every checkpoint), so hot files are served without touching the database twice.
+final class FeedCache: Sendable {
+    private struct State {
+        var files: [String: FeedFile] = [:]
+        var bytes = 0
+    }
+
+    private let state = Mutex(State())
+    /// Memory the cache may use before it starts over.
+    static let budget = 64 << 20
+
+    func file(_ resource: FeedPath.Resource, query: [String: String], reader: FeedReader) throws -> FeedFile? {
+        let immutableKey = Self.immutableKey(resource, query: query)
+        if let immutableKey, let file = state.withLock({ $0.files[immutableKey] }) { return file }
+        let key = try immutableKey ?? "\(resource)|\(try reader.publicationStamp())"
+        if let file = state.withLock({ $0.files[key] }) { return file }
+        guard let file = try reader.file(resource, query: query) else { return nil }
+        state.withLock { state in
+            let size = file.bytes.count + (file.gzip?.count ?? 0)
+            if state.bytes + size > Self.budget {
+                state.files.removeAll()
+                state.bytes = 0
+            }
+            state.files[key] = file
+            state.bytes += size
+        }
+        return file
+    }
+
+    /// The key of a file that never changes: full and partial pages (their address fixes their
+    /// entries), page roots and proofs of a given size.
+    private static func immutableKey(_ resource: FeedPath.Resource, query: [String: String]) -> String? {
+        switch resource {
+        case .page, .pageRoots: "\(resource)"
+        case .inclusionProof, .consistencyProof, .pageProof: "\(resource)?\(query.sorted { $0.key < $1.key })"
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Feed
+
+/// Every endpoint of the node's HTTP API, in one place.
+///
+/// Feed files (protocols/feed.md §9) and catalog reads are public; writes need the admin bearer
+/// token. The OpenAPI description is `protocols/openapi.yaml`.
+enum Route: Sendable, Equatable {
+    /// `GET /.well-known/kechuang/node.json`, `/feeds/…`: a feed file or proof.
+    case feed(FeedPath.Resource)
+    /// `GET /healthz`
+    case health
+    /// `GET /metrics`
+    case metrics
+    /// `GET /v1/search?q=…`
+    case search
+    /// `GET /v1/stats`
+    case stats
+    /// `GET|PUT|DELETE /v1/projects/{id}`
+    case project(id: String)
+    /// `POST /v1/projects/import`
+    case importProjects
+
+    /// The route of a decoded request path, or nil for 404.
+    init?(path: String) {
+        if let resource = FeedPath.resource(path) {
+            self = .feed(resource)
+            return
+        }
+        switch path {
+        case "/healthz": self = .health
+        case "/metrics": self = .metrics
+        case "/v1/search": self = .search
+        case "/v1/stats": self = .stats
+        case "/v1/projects/import": self = .importProjects
+        default:
+            let prefix = "/v1/projects/"
+            guard path.hasPrefix(prefix), path.count > prefix.count, path.count < prefix.count + 120 else { return nil }
+            let id = String(path.dropFirst(prefix.count))
+            guard !id.contains("/") else { return nil }
+            self = .project(id: id)
+        }
+    }
+
+    /// The methods the route answers.
+    var methods: [String] {
+        switch self {
+        case .project: ["GET", "HEAD", "PUT", "DELETE"]
+        case .importProjects: ["POST"]
+        default: ["GET", "HEAD"]
+        }
+    }
+
+    /// A low-cardinality label for metrics.
+    var label: String {
+        switch self {
+        case .feed(let resource):
+            switch resource {
+            case .manifest: "manifest"
+            case .checkpoints: "checkpoints"
+            case .checkpoint: "checkpoint"
+            case .keys: "keys"
+            case .page: "page"
+            case .bodies: "bodies"
+            case .pageRoots: "page_roots"
+            case .inclusionProof, .consistencyProof, .pageProof: "proof"
+            }
+        case .health: "healthz"
+        case .metrics: "metrics"
+        case .search: "search"
+        case .stats: "stats"
+        case .project: "project"
+        case .importProjects: "import"
+        }
+    }
+}
