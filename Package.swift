@@ -14,7 +14,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 /// Domain modules hold no unsafe code; strict memory safety makes any that creeps in visible.
-let domainModules: Set<String> = ["Catalog", "Store", "Query", "CLI"]
+let domainModules: Set<String> = ["Catalog", "Feed", "Store", "Query", "API", "CLI"]
 
 let package = Package(
     name: "kechuang",
@@ -27,21 +27,33 @@ let package = Package(
             name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
             name: "COpenSSL", path: "Sources/COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "CMicroHTTPD", path: "Sources/CMicroHTTPD", pkgConfig: "libmicrohttpd",
+            providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // The only C code: wrappers for macros and variadic calls Swift cannot import.
-        .target(name: "CShims", path: "Sources/CShims"),
+        .target(name: "CShims", dependencies: ["CSQLite", "CMicroHTTPD"], path: "Sources/CShims"),
 
         // Interop: one thin Swift wrapper per C library.
         .target(name: "SQLite", dependencies: ["CSQLite", "CShims"]),
         .target(name: "Signing", dependencies: ["COpenSSL"]),
+        .target(name: "Compression", dependencies: ["CZlib"]),
+        .target(name: "HTTPClient", dependencies: ["CCurl", "CShims"]),
+        .target(name: "HTTPServer", dependencies: ["CMicroHTTPD", "CShims"]),
 
         // Core.
         .target(name: "JSON"),
 
         // Domain, in pipeline order.
         .target(name: "Catalog", dependencies: ["JSON"]),
-        .target(name: "Store", dependencies: ["Catalog", "JSON", "SQLite", "Signing"]),
+        .target(name: "Feed", dependencies: ["Catalog", "JSON", "Signing"]),
+        .target(name: "Store", dependencies: ["Catalog", "Compression", "Feed", "JSON", "SQLite", "Signing"]),
         .target(name: "Query", dependencies: ["Catalog"]),
-        .target(name: "CLI", dependencies: ["Catalog", "JSON", "Signing", "Store", "Query"]),
+        .target(name: "API", dependencies: ["Catalog", "Feed", "HTTPServer", "JSON", "Query", "Signing", "Store"]),
+        .target(
+            name: "CLI", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "Query"]),
         .executableTarget(name: "kechuang", dependencies: ["CLI"]),
         // Benchmark driver for `make bench`: in-process measurements the CLI cannot time itself.
         .executableTarget(name: "kechuang-bench", dependencies: ["Catalog", "Query", "Store", "SQLite"]),
@@ -49,12 +61,19 @@ let package = Package(
         // Tests.
         .target(name: "TestSupport", dependencies: ["JSON"], path: "Sources/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "JSON", "TestSupport"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Catalog", "JSON", "TestSupport"]),
+        .testTarget(name: "FeedTests", dependencies: ["Feed", "JSON", "Signing"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Signing", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),
-        .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"]),
+        .testTarget(
+            name: "APITests",
+            dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
     ]
 )
 

@@ -8,6 +8,7 @@ import Foundation
 /// DIR/keys/root.pub          root public key (PEM)
 /// DIR/keys/checkpoint-N.key  online checkpoint key N (PEM, mode 0600)
 /// DIR/keys/checkpoint-N.pub
+/// DIR/admin.token            bearer token of the admin API (mode 0600)
 /// ```
 struct DataDirectory {
     let path: String
@@ -16,6 +17,7 @@ struct DataDirectory {
     var keys: String { path + "/keys" }
     var rootKey: String { keys + "/root.key" }
     var rootPublicKey: String { keys + "/root.pub" }
+    var adminToken: String { path + "/admin.token" }
     func checkpointKey(_ number: Int) -> String { keys + "/checkpoint-\(number).key" }
     func checkpointPublicKey(_ number: Int) -> String { keys + "/checkpoint-\(number).pub" }
 

@@ -11,8 +11,10 @@ public enum Kechuang {
     /// The commands, in the order of the data flow, as `kechuang --help` lists them.
     static var commands: [any Command.Type] {
         [
-        InitCommand.self, KeysShowCommand.self, ImportCommand.self, GenerateCommand.self, ListCommand.self,
-        ShowCommand.self, SearchCommand.self, DeleteCommand.self, DumpCommand.self, StatsCommand.self,
+            InitCommand.self, KeysShowCommand.self, KeysRotateCommand.self, KeysRevokeCommand.self,
+            TokenRotateCommand.self, ImportCommand.self, GenerateCommand.self, ListCommand.self, ShowCommand.self,
+            SearchCommand.self, DeleteCommand.self, RedactCommand.self, DumpCommand.self, StatsCommand.self,
+            ServeCommand.self, ExportCommand.self, VerifyCommand.self,
         ]
     }
 

@@ -17,6 +17,8 @@ enum ImportCommand: Command {
             If any record is invalid, nothing is imported and every problem is printed as
             FILE:LINE: field: problem (exit code 2). Re-importing an id updates it (version + 1)
             only when its content changed; a deleted id that comes back continues its version.
+            Every change is appended to the node's log and a new checkpoint is signed, so a
+            running `kechuang serve` publishes it at once.
             """,
         positionals: [("FILE", "The file to import.")],
         options: [
@@ -45,6 +47,7 @@ enum ImportCommand: Command {
         }
         let store = try CatalogStore(path: context.data.database)
         let report = try await store.importProjects(from: .file(path, format: format, encoding: encoding), now: context.now)
+        try await NodeKeys.publish(store, context.data, now: context.now)
         if arguments.flag("--json") {
             context.out.json([
                 "file": .string(path), "total": .number(Double(report.total)), "created": .number(Double(report.created)),

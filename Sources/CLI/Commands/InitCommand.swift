@@ -1,4 +1,6 @@
+import API
 import Catalog
+import Feed
 import Foundation
 import Signing
 import Store
@@ -16,6 +18,9 @@ enum InitCommand: Command {
                                 statements (authorising or revoking checkpoint keys), so move
                                 the private file offline after init and keep a backup.
               checkpoint-1.key  the online key that signs the feed's checkpoints.
+            and DIR/admin.token (mode 0600), the bearer token of the admin API.
+            The first entry of the node's log is the root key's statement authorising
+            checkpoint-1; the first checkpoint is signed at once.
             The node id is also the origin of every record the node owns (ids are ID:local-id).
             Refuses to touch a directory that already holds a node.
             """,
@@ -40,7 +45,7 @@ enum InitCommand: Command {
 
         let data = context.data
         let files = FileManager.default
-        for existing in [data.database, data.keys] where files.fileExists(atPath: existing) {
+        for existing in [data.database, data.keys, data.adminToken] where files.fileExists(atPath: existing) {
             throw StoreError.nodeExists(existing)
         }
         try files.createDirectory(atPath: data.path, withIntermediateDirectories: true)
@@ -55,10 +60,16 @@ enum InitCommand: Command {
             try KeyFile.writePrivate(checkpoint, to: data.checkpointKey(1))
             try KeyFile.writePublic(checkpoint.publicKey, to: data.checkpointPublicKey(1))
             let node = NodeInfo(id: nodeID, name: name, region: region, createdAt: DateText.timestamp(context.now))
-            _ = try CatalogStore.create(path: data.database, node: node)
+            let store = try CatalogStore.create(path: data.database, node: node)
+            let authorize = try KeyStatement.sign(
+                origin: nodeID, action: .authorize, key: checkpoint.publicKey, fromSize: 1, issuedAt: context.now, rootKey: root)
+            _ = try await store.appendKeyStatement(authorize, now: context.now)
+            try await store.publish(key: checkpoint, rootKey: root.publicKey, now: context.now, force: true)
+            try AdminToken.generate(at: data.adminToken)
         } catch {
             // Leave nothing half-made behind, so that init can simply be run again.
             try? files.removeItem(atPath: data.keys)
+            try? files.removeItem(atPath: data.adminToken)
             for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: data.database + suffix) }
             throw error
         }
@@ -68,6 +79,7 @@ enum InitCommand: Command {
         out.line("  root key        \(root.publicKey.text)")
         out.line("                  \(root.publicKey.fingerprint)")
         out.line("  checkpoint key  \(checkpoint.publicKey.text)  (checkpoint-1)")
+        out.line("  admin token     \(data.adminToken)  (Authorization: Bearer <token> for the admin API)")
         out.line("")
         out.line("Give peers the root key line above: they pin it with --root-key.")
         out.line("Move \(data.rootKey) offline (and keep a backup): it is needed only to")

@@ -1,4 +1,5 @@
 import Catalog
+import Foundation
 import Store
 
 /// Parses a record id given on the command line; a bare local id gets the node's origin.
@@ -47,6 +48,33 @@ enum DeleteCommand: Command {
         let store = try CatalogStore(path: context.data.database)
         let id = try recordID(context.arguments.positionals[0], node: store.node.id)
         let version = try await store.delete(id, now: context.now)
+        try await NodeKeys.publish(store, context.data, now: context.now)
         context.out.line("Deleted \(id) (tombstone version \(version))")
+    }
+}
+
+/// `kechuang redact ID`: answers a personal-data erasure request.
+enum RedactCommand: Command {
+    static let spec = CommandSpec(
+        name: "redact",
+        summary: "Erase a record's personal data from the published feed (erasure requests).",
+        usage: "ID",
+        discussion: """
+            Appends a redact entry to the log, replaces the published bodies of the record's
+            earlier entries with redaction markers, and, if the record is listed, re-publishes it
+            without its contact and service agent (version + 2). The log and every checkpoint still
+            verify; peers that relay the feed relay the markers (protocols/feed.md §4).
+            """,
+        positionals: [("ID", "The record id.")],
+        minPositionals: 1, maxPositionals: 1)
+
+    static func run(_ context: Context) async throws {
+        let store = try CatalogStore(path: context.data.database)
+        let id = try recordID(context.arguments.positionals[0], node: store.node.id)
+        let outcome = try await store.redact(id, now: context.now)
+        try await NodeKeys.publish(store, context.data, now: context.now)
+        context.out.line(
+            "Redacted \(id): earlier bodies erased; "
+                + (outcome.listed ? "re-published without contact and service agent (version \(outcome.version))" : "the record stays deleted"))
     }
 }

@@ -1,0 +1,84 @@
+import API
+import Catalog
+import Foundation
+import HTTPServer
+import Store
+
+/// `kechuang serve`: the node's HTTP server (libmicrohttpd).
+enum ServeCommand: Command {
+    static let spec = CommandSpec(
+        name: "serve",
+        summary: "Serve the feed, the catalog and the admin API over HTTP until SIGINT or SIGTERM.",
+        usage: "[--listen HOST:PORT] [--threads N] [--max-connections-per-client N] [--idle-timeout SECONDS]",
+        discussion: """
+            Serves the signed feed of every origin the node holds (protocols/feed.md: manifest,
+            checkpoints, pages, bodies, page roots, proofs), public catalog reads (/v1/search,
+            /v1/projects/ID, /v1/stats), the admin API (PUT and DELETE /v1/projects/ID, POST
+            /v1/projects/import, with Authorization: Bearer <DIR/admin.token>), /healthz and
+            /metrics (Prometheus). CLI commands keep working while it runs (import, redact,
+            export, …), and their writes are served at once. The checkpoint is re-issued before
+            it expires (checked every minute, re-signed daily). SIGINT or SIGTERM stops it
+            gracefully: no new connections, requests in flight finish. protocols/openapi.yaml
+            describes the API.
+            """,
+        options: [
+            OptionSpec(name: "--listen", value: "HOST:PORT", help: "Address to listen on (default 127.0.0.1:8601; port 0 picks a free one)."),
+            OptionSpec(name: "--threads", value: "N", help: "Worker threads (default 4)."),
+            OptionSpec(name: "--max-connections", value: "N", help: "Open connections in all (default 1024)."),
+            OptionSpec(name: "--max-connections-per-client", value: "N", help: "Open connections per client address (default 64; 0: no limit)."),
+            OptionSpec(name: "--idle-timeout", value: "SECONDS", help: "Close a connection idle this long (default 30)."),
+            OptionSpec(name: "--max-body-bytes", value: "N", help: "Largest request body, an import (default 67108864)."),
+            OptionSpec(name: "--mirror", value: "URL", help: "A base URL that serves the same files, listed in the manifest.", repeatable: true),
+        ])
+
+    static func run(_ context: Context) async throws {
+        let arguments = context.arguments
+        let listen = arguments.value("--listen") ?? "127.0.0.1:8601"
+        guard let colon = listen.lastIndex(of: ":"), let port = UInt16(listen[listen.index(after: colon)...]) else {
+            throw CLIError.usage("serve: --listen \(listen): expected HOST:PORT such as 127.0.0.1:8601")
+        }
+        var configuration = HTTPServer.Configuration()
+        configuration.host = String(listen[..<colon])
+        configuration.port = port
+        configuration.threads = try arguments.integer("--threads", default: 4, in: 1...256)
+        configuration.maxConnections = try arguments.integer("--max-connections", default: 1024, in: 1...100_000)
+        configuration.maxConnectionsPerClient = try arguments.integer("--max-connections-per-client", default: 64, in: 0...100_000)
+        configuration.idleTimeout = try arguments.integer("--idle-timeout", default: 30, in: 1...3600)
+        configuration.maxRequestBodyBytes = try arguments.integer("--max-body-bytes", default: 64 << 20, in: 1024...(1 << 30))
+
+        let data = context.data
+        let store = try CatalogStore(path: data.database)
+        let mirrors = arguments.all("--mirror")
+        try await NodeKeys.publish(store, data, now: Date(), mirrors: mirrors.isEmpty ? nil : mirrors)
+        var api = NodeAPI.Configuration(
+            databasePath: data.database, store: store, token: AdminToken(path: data.adminToken),
+            publish: { store in try NodeKeys.publish(store, data, now: Date()) })
+        api.maxImportBytes = configuration.maxRequestBodyBytes
+        let server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
+        let signals = TerminationSignals.stream()
+        try server.start()
+        context.out.line("Serving \(store.node.id) on http://\(configuration.host):\(server.port) (SIGINT or SIGTERM stops)")
+        context.out.flush()
+
+        // Re-issue the checkpoint when due: after writes of other processes that ended before
+        // signing, and daily, well before the week-long expiry.
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(60))
+                if Task.isCancelled { break }
+                do {
+                    try await NodeKeys.publish(store, data, now: Date())
+                } catch {
+                    FileHandle.standardError.write(Data("kechuang serve: cannot re-issue the checkpoint: \(error)\n".utf8))
+                }
+            }
+        }
+        for await signal in signals {
+            context.out.line("Received signal \(signal); stopping")
+            break
+        }
+        ticker.cancel()
+        server.stop()
+        context.out.line("Stopped")
+    }
+}
