@@ -11,8 +11,8 @@ SWIFT        ?= swift
 # The -dev packages of the five C libraries (DESIGN.md), pkg-config for SwiftPM to find them,
 # and the tools the tests drive.
 BUILD_DEBS   := libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev pkg-config
-TEST_DEBS    := sqlite3 python3 python3-jsonschema
-BENCH_DEBS   := sqlite3 time
+TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-cryptography nginx-light curl
+BENCH_DEBS   := sqlite3 time wrk nginx-light curl python3 coreutils
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build release test demo bench soak clean deps-build deps-test deps-bench

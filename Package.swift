@@ -56,7 +56,8 @@ let package = Package(
             name: "CLI", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "Query"]),
         .executableTarget(name: "kechuang", dependencies: ["CLI"]),
         // Benchmark driver for `make bench`: in-process measurements the CLI cannot time itself.
-        .executableTarget(name: "kechuang-bench", dependencies: ["Catalog", "Query", "Store", "SQLite"]),
+        .executableTarget(
+            name: "kechuang-bench", dependencies: ["Catalog", "Feed", "JSON", "Query", "Signing", "SQLite", "Store"]),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["JSON"], path: "Sources/TestSupport"),

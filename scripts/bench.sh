@@ -3,8 +3,9 @@
 #
 # 1. Import of N generated records (default 100,000) into a fresh node, against the sqlite3
 #    command-line tool bulk-loading the same rows into the same schema and full-text indexes
-#    (the trigram index through its trigger, the two-character index from the same grams), in
-#    one transaction, with the same pragmas. Peak memory of the import.
+#    (records, the trigram index through its trigger, the two-character index from the same
+#    grams, and the log the import appends: entries, sealed pages, checkpoint), in one
+#    transaction, with the same pragmas. Peak memory of the import.
 # 2. Search latency on that store: 100 three-character and 100 two-character queries sampled
 #    from titles, run in process through the same code as `kechuang search` (kechuang-bench).
 set -euo pipefail
@@ -27,11 +28,14 @@ ours=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
 # The baseline's input: the rows our import produced, as SQL the bare tool reads (not timed).
 {
   echo "BEGIN;"
-  sqlite3 "$dir/node/kechuang.db" ".mode insert records" "SELECT * FROM records"
+  for table in records log_entries log_pages checkpoints published; do
+    sqlite3 "$dir/node/kechuang.db" ".mode insert $table" "SELECT * FROM $table"
+  done
   "$bench" grams-sql "$dir/node/kechuang.db"
   echo "COMMIT;"
 } > "$dir/rows.sql"
 "$kechuang" --data "$dir/base" init --node-id sichuan --name bench --region sichuan >/dev/null
+sqlite3 "$dir/base/kechuang.db" "DELETE FROM log_entries; DELETE FROM log_pages; DELETE FROM checkpoints; DELETE FROM published"
 start=$(now)
 sqlite3 -cmd "PRAGMA synchronous = NORMAL" "$dir/base/kechuang.db" < "$dir/rows.sql"
 base=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
@@ -49,3 +53,77 @@ echo "== search latency on $count records (in process, first page of 20 with fac
   printf '%-44s %10s\n' "$key" "$value"
 done
 echo "(target: three-character median under 20 ms)"
+
+echo
+echo "== publish: $count entries (append, hash, page, compress, sign) =="
+"$kechuang" --data "$dir/publish" init --node-id sichuan --name bench --region sichuan >/dev/null
+"$bench" publish "$dir/publish/kechuang.db" "$count" "$dir/raw.bin" > "$dir/publish.out"
+publish=$(awk '/^publish_seconds/ { print $2 }' "$dir/publish.out")
+# The baseline: sqlite3 inserting the same log rows into the same table, plus sha256sum over the
+# same entry and body bytes.
+{
+  echo "BEGIN;"
+  sqlite3 "$dir/publish/kechuang.db" ".mode insert log_entries" "SELECT * FROM log_entries"
+  echo "COMMIT;"
+} > "$dir/log.sql"
+"$kechuang" --data "$dir/publish-base" init --node-id sichuan --name bench --region sichuan >/dev/null
+sqlite3 "$dir/publish-base/kechuang.db" "DELETE FROM log_entries"
+start=$(now)
+sqlite3 -cmd "PRAGMA synchronous = NORMAL" "$dir/publish-base/kechuang.db" < "$dir/log.sql"
+sha256sum "$dir/raw.bin" >/dev/null
+publish_base=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
+printf '%-44s %10.2f s\n' "kechuang publish" "$publish"
+printf '%-44s %10.2f s\n' "baseline: sqlite3 inserts + sha256sum" "$publish_base"
+printf '%-44s %10s x   (target <= 2.0)\n' "publish ratio" "$(ratio "$publish" "$publish_base")"
+
+echo
+echo "== serving: wrk against kechuang serve and nginx serving the export (same run) =="
+
+"$kechuang" --data "$dir/publish" export "$dir/export" >/dev/null
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+ours_port=$(free_port)
+nginx_port=$(free_port)
+"$kechuang" --data "$dir/publish" serve --listen "127.0.0.1:$ours_port" > "$dir/serve.log" 2>&1 &
+serve_pid=$!
+mkdir -p "$dir/nginx/logs"
+sed -e "s|listen LISTEN;|listen 127.0.0.1:$nginx_port;|" -e "s|root ROOT;|root $(cd "$dir/export" && pwd);|" \
+  deploy/nginx/kechuang-export.conf > "$dir/nginx/site.conf"
+cat > "$dir/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes 2;
+pid $(pwd)/$dir/nginx/nginx.pid;
+error_log $(pwd)/$dir/nginx/logs/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    client_body_temp_path $(pwd)/$dir/nginx/body;
+    proxy_temp_path $(pwd)/$dir/nginx/proxy;
+    fastcgi_temp_path $(pwd)/$dir/nginx/fastcgi;
+    uwsgi_temp_path $(pwd)/$dir/nginx/uwsgi;
+    scgi_temp_path $(pwd)/$dir/nginx/scgi;
+    include $(pwd)/$dir/nginx/site.conf;
+}
+CONF
+/usr/sbin/nginx -p "$dir/nginx" -c "$(pwd)/$dir/nginx/nginx.conf" -e "$(pwd)/$dir/nginx/logs/error.log" &
+nginx_pid=$!
+trap 'kill $serve_pid $nginx_pid 2>/dev/null; wait $serve_pid $nginx_pid 2>/dev/null' EXIT
+for port in "$ours_port" "$nginx_port"; do
+  for _ in $(seq 1 100); do
+    curl -s -o /dev/null "http://127.0.0.1:$port/feeds/checkpoints.json" && break
+    sleep 0.1
+  done
+done
+rps() {  # URL -> "requests/s errors"
+  wrk -t2 -c32 -d"${WRK_SECONDS:-10}s" "$1" > "$dir/wrk.out"
+  awk '/Requests\/sec/ { r = $2 } /Non-2xx|Socket errors/ { e = 1 } END { printf "%s %s", r, (e ? "errors" : "none") }' "$dir/wrk.out"
+}
+for path in /feeds/checkpoints.json /feeds/sichuan/pages/0.jsonl; do
+  read -r ours ours_errors <<< "$(rps "http://127.0.0.1:$ours_port$path")"
+  read -r theirs theirs_errors <<< "$(rps "http://127.0.0.1:$nginx_port$path")"
+  printf '%-44s %10.0f req/s  (errors: %s)\n' "kechuang serve $path" "$ours" "$ours_errors"
+  printf '%-44s %10.0f req/s  (errors: %s)\n' "nginx, exported $path" "$theirs" "$theirs_errors"
+  printf '%-44s %10s x   (target >= 0.5)\n' "serve ratio $path" "$(ratio "$ours" "$theirs")"
+done

@@ -89,8 +89,8 @@ public struct NodeAPI: HTTPHandler {
     // MARK: Feed
 
     private func feed(_ resource: FeedPath.Resource, _ request: HTTPRequest) throws -> HTTPResponse {
-        let file = try pool.with { readers -> FeedFile? in
-            try cache.file(resource, query: request.query, reader: readers.feed)
+        let file = try cache.immutable(resource, path: request.path, query: request.query) ?? pool.with { readers -> FeedFile? in
+            try cache.file(resource, path: request.path, query: request.query, reader: readers.feed)
         }
         guard let file else { throw APIError.notFound("no such feed file: \(request.path)") }
         let gzip = file.gzip != nil && Self.acceptsGzip(request.header("accept-encoding"))
@@ -324,10 +324,16 @@ final class FeedCache: Sendable {
     /// Memory the cache may use before it starts over.
     static let budget = 64 << 20
 
-    func file(_ resource: FeedPath.Resource, query: [String: String], reader: FeedReader) throws -> FeedFile? {
-        let immutableKey = Self.immutableKey(resource, query: query)
+    /// A cached immutable file, without touching the database.
+    func immutable(_ resource: FeedPath.Resource, path: String, query: [String: String]) -> FeedFile? {
+        guard let key = Self.immutableKey(resource, path: path, query: query) else { return nil }
+        return state.withLock { $0.files[key] }
+    }
+
+    func file(_ resource: FeedPath.Resource, path: String, query: [String: String], reader: FeedReader) throws -> FeedFile? {
+        let immutableKey = Self.immutableKey(resource, path: path, query: query)
         if let immutableKey, let file = state.withLock({ $0.files[immutableKey] }) { return file }
-        let key = try immutableKey ?? "\(resource)|\(try reader.publicationStamp())"
+        let key = try immutableKey ?? "\(path)|\(try reader.publicationStamp())"
         if let file = state.withLock({ $0.files[key] }) { return file }
         guard let file = try reader.file(resource, query: query) else { return nil }
         state.withLock { state in
@@ -344,10 +350,11 @@ final class FeedCache: Sendable {
 
     /// The key of a file that never changes: full and partial pages (their address fixes their
     /// entries), page roots and proofs of a given size.
-    private static func immutableKey(_ resource: FeedPath.Resource, query: [String: String]) -> String? {
+    private static func immutableKey(_ resource: FeedPath.Resource, path: String, query: [String: String]) -> String? {
         switch resource {
-        case .page, .pageRoots: "\(resource)"
-        case .inclusionProof, .consistencyProof, .pageProof: "\(resource)?\(query.sorted { $0.key < $1.key })"
+        case .page, .pageRoots: path
+        case .inclusionProof, .consistencyProof, .pageProof:
+            path + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
         default: nil
         }
     }

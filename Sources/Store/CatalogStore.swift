@@ -138,6 +138,18 @@ public actor CatalogStore {
         }
     }
 
+    /// Appends entries of `origin`'s log, already verified, with their body lines, in one
+    /// transaction; full pages are sealed (root, gzip copies) as they fill.
+    ///
+    /// - Throws: `StoreError.invalidArgument` when the first entry does not follow the stored log.
+    public func appendVerified(origin: String, entries: [LogEntry], bodies: [[UInt8]]) throws {
+        guard entries.count == bodies.count else { throw StoreError.invalidArgument("\(entries.count) entries but \(bodies.count) bodies") }
+        try connection.transaction {
+            var log = try LogAppender(connection: connection, origin: origin)
+            for (entry, body) in zip(entries, bodies) { try log.append(entry, body: body) }
+        }
+    }
+
     /// The number of entries in this node's log.
     public func logSize() throws -> Int { try LogReader(connection: connection).size(origin: node.id) }
 

@@ -2,6 +2,7 @@
 //
 //     kechuang-bench search-latency DB [COUNT]
 //     kechuang-bench grams-sql DB
+//     kechuang-bench publish DB COUNT RAW-OUT
 //
 // Samples COUNT record titles (deterministically), takes a three-character and a two-character
 // substring of each as a query, runs each query once through the same path as `kechuang search`
@@ -10,9 +11,18 @@
 //
 // grams-sql prints the rows of the two-character index as SQL inserts, so the bare-tool baseline
 // (sqlite3 loading the same rows into the same schema) loads that index too.
+//
+// publish appends COUNT generated records to the node's own log through the store's append path
+// (entry lines, body hashes, one transaction per 4,096 entries, pages sealed with their roots and
+// gzip copies as they fill) and signs a checkpoint, timing only that, and prints
+// `publish_seconds`. It writes every entry line and body it appended to RAW-OUT, for the
+// baseline's sha256sum over the same bytes.
 import Catalog
+import Feed
 import Foundation
+import JSON
 import Query
+import Signing
 import SQLite
 import Store
 
@@ -75,7 +85,52 @@ func printGramsSQL(database: String) throws {
     FileHandle.standardOutput.write(Data(output.utf8))
 }
 
+func publish(database: String, count: Int, rawOut: String) async throws {
+    let store = try CatalogStore(path: database)
+    let origin = store.node.id
+    var generator = CatalogGenerator(region: store.node.region, count: count, seed: 1, today: "2026-11-26")
+    var bodies: [(id: String, body: [UInt8])] = []
+    bodies.reserveCapacity(count)
+    while var project = generator.next() {
+        project.version = 1
+        project.createdAt = "2026-11-26T00:00:00Z"
+        project.updatedAt = "2026-11-26T00:00:00Z"
+        bodies.append(("\(origin):\(project.id.local)", try JCS.canonicalize(project.jsonValue(nodeFields: true, maskContact: true))))
+    }
+    let key = try Ed25519PrivateKey()
+    let clock = ContinuousClock()
+    let started = clock.now
+    var size = try await store.logSize()
+    var raw: [UInt8] = []
+    for batch in stride(from: 0, to: bodies.count, by: 4096) {
+        var entries: [LogEntry] = []
+        var lines: [[UInt8]] = []
+        for (id, body) in bodies[batch..<min(batch + 4096, bodies.count)] {
+            let entry = try LogEntry(seq: size, op: .put, id: id, version: 1, time: "2026-11-26T00:00:00Z", bodyHash: SHA256.hash(body))
+            entries.append(entry)
+            lines.append(body)
+            size += 1
+        }
+        try await store.appendVerified(origin: origin, entries: entries, bodies: lines)
+        for (entry, body) in zip(entries, lines) {
+            raw += entry.line
+            raw += body
+        }
+    }
+    let checkpoint = try await store.publish(key: key, rootKey: key.publicKey, now: Date(), force: true)
+    let elapsed = clock.now - started
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    guard FileManager.default.createFile(atPath: rawOut, contents: Data(raw)) else { throw CocoaError(.fileWriteUnknown) }
+    print(String(format: "publish_seconds %.3f", seconds))
+    print("publish_entries \(count)")
+    print("publish_checkpoint_size \(checkpoint?.size ?? 0)")
+}
+
 let arguments = CommandLine.arguments
+if arguments.count == 5, arguments[1] == "publish", let count = Int(arguments[3]) {
+    try await publish(database: arguments[2], count: count, rawOut: arguments[4])
+    exit(0)
+}
 if arguments.count == 3, arguments[1] == "grams-sql" {
     try printGramsSQL(database: arguments[2])
     exit(0)

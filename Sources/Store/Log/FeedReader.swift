@@ -21,11 +21,19 @@ public struct FeedFile: Sendable {
     public let gzip: [UInt8]?
     public let contentType: String
     public let caching: Caching
-
-    /// Strong entity tag of the identity bytes.
-    public var etag: String { Self.etag(bytes) }
+    /// Strong entity tag of the identity bytes (computed once: files are cached and served often).
+    public let etag: String
     /// Strong entity tag of the gzip copy.
-    public var gzipETag: String? { gzip.map { Self.etag($0) } }
+    public let gzipETag: String?
+
+    init(bytes: [UInt8], gzip: [UInt8]?, contentType: String, caching: Caching) {
+        self.bytes = bytes
+        self.gzip = gzip
+        self.contentType = contentType
+        self.caching = caching
+        etag = Self.etag(bytes)
+        gzipETag = gzip.map { Self.etag($0) }
+    }
 
     static func etag(_ bytes: [UInt8]) -> String { "\"" + Hex.encode(SHA256.hash(bytes).prefix(16)) + "\"" }
 

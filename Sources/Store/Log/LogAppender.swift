@@ -25,13 +25,21 @@ struct LogAppender {
     @discardableResult
     mutating func append(_ op: LogEntry.Operation, id: String, version: Int, time: String, body: [UInt8]?) throws -> LogEntry {
         let entry = try LogEntry(seq: size, op: op, id: id, version: version, time: time, bodyHash: body.map(SHA256.hash))
+        try append(entry, body: body ?? Array("null".utf8))
+        return entry
+    }
+
+    /// Appends an entry made elsewhere (a verified entry of a peer's log) with its body line, as
+    /// they are.
+    mutating func append(_ entry: LogEntry, body: [UInt8]) throws {
+        guard entry.seq == size else {
+            throw StoreError.invalidArgument("\(origin): entry \(entry.seq) does not follow the log's \(size) entries")
+        }
         try connection.run(
             "INSERT INTO log_entries (origin, seq, op, record_id, entry, body) VALUES (?, ?, ?, ?, ?, ?)",
-            [.text(origin), .integer(Int64(size)), .text(op.rawValue), .text(id), .blob(entry.line),
-             .blob(body ?? Array("null".utf8))])
+            [.text(origin), .integer(Int64(size)), .text(entry.op.rawValue), .text(entry.id), .blob(entry.line), .blob(body)])
         size += 1
         if size % Feed.pageSize == 0 { try seal(page: size / Feed.pageSize - 1) }
-        return entry
     }
 
     /// Computes and stores a full page's root and gzip copies.
