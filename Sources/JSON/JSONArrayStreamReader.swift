@@ -53,6 +53,8 @@ public struct JSONArrayStreamReader: ~Copyable {
     private var memoryOffset = 0
     /// Bytes read but not yet consumed start at `head`; bytes before it are garbage to be compacted.
     private var buffer: [UInt8] = []
+    /// Where `fill` reads a file's next chunk before appending it to `buffer`.
+    private var scratch: [UInt8] = []
     private var head = 0
     /// The file position of `buffer[head]`.
     private var position = SourcePosition.start
@@ -400,19 +402,25 @@ public struct JSONArrayStreamReader: ~Copyable {
             }
             return added > 0
         case .file(let descriptor, _):
-            let oldCount = buffer.count
-            buffer.append(contentsOf: repeatElement(0, count: chunkSize))
+            // Read into a scratch buffer allocated once per reader, then append only what was
+            // read: growing `buffer` by a chunk of zeros first costs a generic element-by-element
+            // append per byte in unoptimised builds, which made small imports slow in tests.
+            if scratch.count != chunkSize {
+                scratch = [UInt8](repeating: 0, count: chunkSize)
+            }
             var result: Int
             repeat {
-                result = buffer.withUnsafeMutableBytes { raw -> Int in
+                result = scratch.withUnsafeMutableBytes { raw -> Int in
                     guard let address = raw.baseAddress else {
                         return 0
                     }
-                    return read(descriptor, address + oldCount, chunkSize)
+                    return read(descriptor, address, chunkSize)
                 }
             } while result < 0 && errno == EINTR
             let readError = errno
-            buffer.removeLast(chunkSize - max(result, 0))
+            if result > 0 {
+                scratch.withUnsafeBufferPointer { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: $0[0..<result])) }
+            }
             if result < 0 {
                 reachedEnd = true
                 throw JSONError(.ioError, "read failed: \(String(cString: strerror(readError)))", at: position)
