@@ -1,0 +1,82 @@
+import Catalog
+import JSON
+
+extension Merge {
+    /// The JSON limits of a body line: those of the feed (1 MiB, nesting depth 32, numbers of at most
+    /// 40 characters), so that every node parses the same bodies.
+    static let bodyLimits = JSONParser.Limits(
+        maxBytes: 1 << 20, maxDepth: 32, maxStringBytes: 1 << 20, maxNumberLength: 40)
+
+    /// Decides what one entry of an origin's log does, given the last accepted version of its id.
+    ///
+    /// Apply the entries of a log one by one, in log order. The rules, checked in this order:
+    /// 1. A `key` entry is skipped: it is not a record.
+    /// 2. An id that does not start with `<origin>:`, byte for byte, is ignored (origin authority),
+    ///    and so is an id that is not a well-formed record id.
+    /// 3. A version not greater than `lastVersion` is ignored. Accepted `put`, `delete` and `redact`
+    ///    entries all set the last accepted version; ignored and skipped ones do not.
+    /// 4. `delete` and `redact` remove the record.
+    /// 5. A `put` whose body was erased (`body == nil`) removes the record: its content is unknown,
+    ///    and a valid log follows it with a `redact` of the same id.
+    /// 6. A `put` whose body is not canonical JSON (RFC 8785) of a valid stored record
+    ///    (`ProjectDecoder(mode: .stored)`) with the entry's id and version is ignored.
+    ///
+    /// - Parameters:
+    ///   - entry: The entry, with its body for a `put`.
+    ///   - origin: The origin whose log this is.
+    ///   - lastVersion: The version of the last accepted entry of `entry.id`, nil if none.
+    /// - Returns: The decision; the caller records `entry.version` as the id's last accepted version
+    ///   after `.put` and `.remove`.
+    public static func fold(_ entry: FoldInput, origin: String, lastVersion: Int?) -> FoldDecision {
+        if entry.op == .key { return .skip }
+        let prefix = Array(origin.utf8) + [UInt8(ascii: ":")]
+        guard entry.id.utf8.starts(with: prefix) else {
+            return .ignore(reason: "entry \(entry.seq): id \(entry.id) does not belong to origin \(origin)")
+        }
+        guard let id = RecordID(entry.id), id.origin == origin else {
+            return .ignore(reason: "entry \(entry.seq): \(entry.id) is not a well-formed record id")
+        }
+        if let lastVersion, entry.version <= lastVersion {
+            return .ignore(
+                reason: "entry \(entry.seq): version \(entry.version) of \(entry.id) is not greater than "
+                    + "\(lastVersion), its last accepted version")
+        }
+        switch entry.op {
+        case .delete, .redact:
+            return .remove
+        case .key:
+            return .skip
+        case .put:
+            guard let body = entry.body else { return .remove }
+            return decodeBody(body, of: entry, id: id)
+        }
+    }
+
+    /// The record a `put` body holds, or why the entry is ignored.
+    private static func decodeBody(_ body: [UInt8], of entry: FoldInput, id: RecordID) -> FoldDecision {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body, limits: bodyLimits)
+        } catch {
+            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not JSON: \(error.message)")
+        }
+        guard (try? JCS.canonicalize(value)) == body else {
+            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not in canonical form (RFC 8785)")
+        }
+        let project: Project
+        do {
+            project = try ProjectDecoder(mode: .stored).decode(value)
+        } catch {
+            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not a valid record: \(error)")
+        }
+        guard project.id == id else {
+            return .ignore(reason: "entry \(entry.seq): body has id \(project.id), not \(entry.id)")
+        }
+        guard project.version == entry.version else {
+            return .ignore(
+                reason: "entry \(entry.seq): body of \(entry.id) has version \(project.version), "
+                    + "not \(entry.version)")
+        }
+        return .put(project)
+    }
+}
