@@ -68,7 +68,7 @@ public struct FeedAuditor<Source: FeedSource> {
         report.freshness = try located(checkpointPath) { () throws(FeedError) in try verifier.verify(checkpoint, keys: keys, now: now) }
         report.checkpoint = checkpoint
         if report.freshness == .expired {
-            throw FeedError(.keyNotValid, "checkpoint expired at \(checkpoint.expiresAt) (checked at \(format(now)))", location: checkpointPath)
+            throw FeedError(.expired, "checkpoint expired at \(checkpoint.expiresAt) (checked at \(format(now))): the origin is stale", location: checkpointPath)
         }
         if origin == manifest.nodeID {
             guard case .valid(let key) = keys.standing(keyID: manifest.keyID, size: checkpoint.size), manifest.isSigned(by: key) else {
@@ -122,7 +122,9 @@ public struct FeedAuditor<Source: FeedSource> {
                     if statement.action == .authorize, statement.fromSize <= entry.seq {
                         throw FeedError(.keyNotValid, "authorises key \(statement.keyID) from size \(statement.fromSize), which does not contain the statement", location: location)
                     }
-                    statementSeqs[statement.keyID] = statementSeqs[statement.keyID] ?? entry.seq
+                    if statement.action == .authorize, statement.fromSize <= checkpoint.size {
+                        statementSeqs[statement.keyID] = statementSeqs[statement.keyID] ?? entry.seq
+                    }
                     report.keyStatements += 1
                 default:
                     break
@@ -136,7 +138,7 @@ public struct FeedAuditor<Source: FeedSource> {
             try located(path) { () throws(FeedError) in try verifier.resolve(claim, redactedID: redacts[claim.redactSeq]) }
         }
         guard let authorized = statementSeqs[checkpoint.keyID], authorized < checkpoint.size else {
-            throw FeedError(.keyNotValid, "the key \(checkpoint.keyID) that signed the checkpoint is not authorised in the log below size \(checkpoint.size)", location: checkpointPath)
+            throw FeedError(.keyNotValid, "the authorisation of key \(checkpoint.keyID), which signed the checkpoint, is not in the log below size \(checkpoint.size)", location: checkpointPath)
         }
         return report
     }

@@ -41,9 +41,12 @@ public struct CheckpointBundle: Sendable {
         return (try? JCS.canonicalize(value)) ?? []
     }
 
+    /// The parser limits of a bundle: it may list many origins, each with its key statements.
+    static let limits = JSONParser.Limits(maxBytes: 16 << 20, maxDepth: 16, maxStringBytes: 64 << 10, maxNumberLength: 20)
+
     /// Parses a bundle. Each checkpoint and statement is parsed; none is verified here.
     public init(bytes: [UInt8]) throws(FeedError) {
-        let object = try SignedObject.parse(bytes, type: Self.type)
+        let object = try SignedObject.parse(bytes, type: Self.type, limits: Self.limits)
         node = object["node"]?.stringValue ?? ""
         guard let list = object["origins"]?.arrayValue else { throw FeedError.malformed("checkpoints.json: origins is missing") }
         var origins: [Origin] = []

@@ -6,7 +6,7 @@
 public struct FeedError: Error, Sendable, CustomStringConvertible, Equatable {
     enum Code: Sendable, Equatable {
         case malformed, notCanonical, wrongType, badSignature, keyNotValid, rootMismatch, bodyMismatch
-        case redaction, sequence, tooLarge, proof, fork, missing
+        case redaction, sequence, tooLarge, proof, fork, missing, expired
         // Invalid arguments to the Merkle tree functions (proof generation, `LeafHashes`).
         case indexOutOfRange, sizesOutOfOrder, pageNotFull, rangeOutOfBounds, invalidHash
     }
@@ -33,6 +33,9 @@ public struct FeedError: Error, Sendable, CustomStringConvertible, Equatable {
 
     public var description: String { location.map { "\($0): \(message)" } ?? message }
 
+    /// The kind of error as a name (`badSignature`, `rootMismatch`, …), for reports and vectors.
+    public var kind: String { "\(code)" }
+
     /// Compares the kind only, so tests can match `.badSignature` whatever the message.
     public static func == (lhs: FeedError, rhs: FeedError) -> Bool { lhs.code == rhs.code }
 
@@ -49,6 +52,8 @@ public struct FeedError: Error, Sendable, CustomStringConvertible, Equatable {
     public static let proof = FeedError(.proof, "proof failed")
     public static let fork = FeedError(.fork, "fork")
     public static let missing = FeedError(.missing, "missing")
+    /// A checkpoint past its expiry: the origin is stale (a state, not an attack).
+    public static let expired = FeedError(.expired, "expired")
 
     static func malformed(_ message: String) -> FeedError { FeedError(.malformed, message) }
 }

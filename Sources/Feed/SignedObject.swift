@@ -38,10 +38,10 @@ public enum SignedObject {
     }
 
     /// Parses a signed object of `type` from bytes, with bounded size and depth.
-    static func parse(_ bytes: [UInt8], type: String) throws(FeedError) -> [String: JSONValue] {
+    static func parse(_ bytes: [UInt8], type: String, limits: JSONParser.Limits = Feed.bodyLimits) throws(FeedError) -> [String: JSONValue] {
         let value: JSONValue
         do {
-            value = try JSONParser.parse(bytes, limits: Feed.bodyLimits)
+            value = try JSONParser.parse(bytes, limits: limits)
         } catch {
             throw FeedError.malformed("not JSON: \(error.description)")
         }
