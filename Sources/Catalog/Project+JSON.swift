@@ -5,7 +5,8 @@ extension Project {
     ///
     /// - Parameter nodeFields: include `origin`, `version`, `created_at` and `updated_at`; without
     ///   them the value is the record's content, which decides whether a re-import changed it.
-    /// - Parameter maskContact: mask the contact as the public may see it.
+    /// - Parameter maskContact: mask personal data as the public may see it: the contact (unless
+    ///   its visibility is public) and the service agent's phone.
     public func jsonValue(nodeFields: Bool = true, maskContact: Bool = false) -> JSONValue {
         var object = extra
         object["id"] = .string(id.description)
@@ -29,7 +30,8 @@ extension Project {
         if let serviceAgent {
             var fields: [String: JSONValue] = ["name": .string(serviceAgent.name)]
             if let organization = serviceAgent.organization { fields["organization"] = .string(organization) }
-            if let phone = serviceAgent.phone { fields["phone"] = .string(phone) }
+            // The agent's name and organisation are public; the phone is personal data, published masked.
+            if let phone = serviceAgent.phone { fields["phone"] = .string(maskContact ? Contact.maskPhone(phone) : phone) }
             object["service_agent"] = .object(fields)
         }
         object["sessions"] = .array(sessions.map(JSONValue.string))

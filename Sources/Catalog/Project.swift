@@ -120,13 +120,16 @@ public struct Contact: Sendable, Hashable {
         guard visibility == .masked else { return self }
         return Contact(
             name: Self.mask(name, keepPrefix: 1, keepSuffix: 0),
-            phone: phone.map { Self.mask($0, keepPrefix: 3, keepSuffix: 4) },
+            phone: phone.map(Self.maskPhone),
             email: email.map { address in
                 guard let at = address.firstIndex(of: "@") else { return Self.mask(address, keepPrefix: 1, keepSuffix: 0) }
                 return Self.mask(String(address[..<at]), keepPrefix: 1, keepSuffix: 0) + address[at...]
             },
             visibility: .masked)
     }
+
+    /// A phone number as the public sees it: the first three and last four characters kept.
+    public static func maskPhone(_ phone: String) -> String { mask(phone, keepPrefix: 3, keepSuffix: 4) }
 
     private static func mask(_ text: String, keepPrefix: Int, keepSuffix: Int) -> String {
         let characters = Array(text)

@@ -98,6 +98,13 @@ public struct CatalogStats: Sendable, Hashable {
     public var byRegion: [String: Int]
     /// Finance products by product type.
     public var byFinanceType: [String: Int]
+    /// Clusters of the unified catalog (the same project listed by several origins is one).
+    public var clusters = 0
+    /// The unified catalog's digest (hex): equal on every node that holds the same logs.
+    public var catalogDigest = ""
+    /// Changed records the unified catalog has not taken in yet (refreshed after syncs, by the
+    /// server every minute, and by `kechuang stats`).
+    public var pendingMerge = 0
 
     public init(
         total: Int, expired: Int, deleted: Int, byKind: [String: Int], byIndustry: [String: Int],
