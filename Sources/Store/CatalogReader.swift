@@ -1,5 +1,6 @@
 public import Catalog
 import Foundation
+import Signing
 import SQLite
 
 /// Read access to the catalog through its own read-only connection.
@@ -93,10 +94,32 @@ public final class CatalogReader {
         let byStage = Dictionary(
             try grouped("stage").map { (Int($0.key).flatMap { stages.indices.contains($0) ? stages[$0].rawValue : nil } ?? $0.key, $0.value) },
             uniquingKeysWith: +)
-        return CatalogStats(
+        var stats = CatalogStats(
             total: total, expired: expired, deleted: deleted, byKind: try grouped("kind"),
             byIndustry: try grouped("industry"), byOrigin: try grouped("origin"), byStage: byStage,
             byRegion: try grouped("region"), byFinanceType: try grouped("finance_type"))
+        let digest = try catalogDigest()
+        stats.clusters = digest.clusters
+        stats.catalogDigest = digest.digest
+        stats.pendingMerge = try connection.prepare("SELECT count(*) FROM merge_dirty").queryFirst { $0.int(0) } ?? 0
+        return stats
+    }
+
+    /// Records that are members of a cluster of the unified catalog (every record is in one).
+    public func unifiedMemberCount() throws -> Int {
+        try connection.prepare("SELECT count(*) FROM cluster_members").queryFirst { $0.int(0) } ?? 0
+    }
+
+    /// The digest of the unified catalog (protocols/merge.md): SHA-256 over the SHA-256 of every
+    /// unified entry's canonical bytes, in cluster-id order. Nothing local is in it.
+    public func catalogDigest() throws -> (digest: String, clusters: Int) {
+        var hasher = SHA256Hasher()
+        var clusters = 0
+        try connection.prepare("SELECT hash FROM unified ORDER BY cluster_id").forEach { row in
+            hasher.update(row.blob(0) ?? [])
+            clusters += 1
+        }
+        return (Hex.encode(hasher.finalize()), clusters)
     }
 
     /// Calls `body` with every record in id order (for `dump`), reading in batches so that a

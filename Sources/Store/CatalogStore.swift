@@ -14,7 +14,7 @@ public actor CatalogStore {
     public nonisolated let path: String
     /// Who this node is; its id is the origin of the records it may change.
     public nonisolated let node: NodeInfo
-    private let connection: Connection
+    let connection: Connection
     private nonisolated let executor: StoreExecutor
 
     /// The store runs on a queue of its own, never on Swift's cooperative pool (see `StoreExecutor`).
@@ -128,8 +128,10 @@ public actor CatalogStore {
                     "INSERT OR REPLACE INTO node (key, value) VALUES ('mirrors', ?)", [.text(mirrors.joined(separator: " "))])
             }
             let checkpoint = try issuer.issueIfDue(key: key, now: now, force: force)
-            let hasManifest = try connection.prepare("SELECT count(*) FROM published WHERE name = 'manifest'").queryFirst { $0.int(0) } == 1
-            if checkpoint != nil || mirrors != nil || !hasManifest {
+            let manifest = try connection.prepare("SELECT bytes FROM published WHERE name = 'manifest'").queryFirst { $0.blob(0) } ?? nil
+            let served = try LogReader(connection: connection).origins()
+            let listed = manifest.flatMap { try? NodeManifest(bytes: $0) }.map { Set($0.origins) }
+            if checkpoint != nil || mirrors != nil || listed != Set(served + [node.id]) {
                 let stored = try connection.prepare("SELECT value FROM node WHERE key = 'mirrors'").queryFirst { $0.text(0) } ?? nil
                 let list = (stored ?? "").split(separator: " ").map(String.init)
                 try issuer.signManifest(node: node, rootKey: rootKey, mirrors: list, key: key, now: now)

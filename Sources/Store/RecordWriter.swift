@@ -23,6 +23,7 @@ public enum PutOutcome: Sendable, Hashable {
 struct RecordWriter {
     let connection: Connection
     private(set) var log: LogAppender
+    private var table: RecordTable { RecordTable(connection: connection) }
 
     init(connection: Connection, origin: String) throws {
         self.connection = connection
@@ -33,7 +34,7 @@ struct RecordWriter {
     mutating func put(_ input: Project, now: String) throws -> PutOutcome {
         var project = input
         let hash = try RecordRow.contentHash(project)
-        if let existing = try existingRow(project.id) {
+        if let existing = try table.row(project.id) {
             if existing.hash == hash { return .unchanged(version: existing.version) }
             if existing.stage > project.stage.ordinal {
                 throw StoreError.ruleViolation(
@@ -44,14 +45,16 @@ struct RecordWriter {
             project.version = existing.version + 1
             project.createdAt = existing.createdAt
             project.updatedAt = now
-            try replace(project, rowid: existing.rowid, contentHash: hash)
+            try table.replace(project, rowid: existing.rowid)
+            try publish(project)
             return .updated(version: project.version)
         }
-        let tombstone = try tombstoneVersion(project.id)
+        let tombstone = try table.tombstoneVersion(project.id)
         project.version = (tombstone ?? 0) + 1
         project.createdAt = now
         project.updatedAt = now
-        try insert(project, contentHash: hash)
+        try table.insert(project)
+        try publish(project)
         if tombstone != nil {
             try connection.run("DELETE FROM tombstones WHERE id = ?", [.text(project.id.description)])
         }
@@ -62,9 +65,8 @@ struct RecordWriter {
     ///
     /// - Returns: the tombstone's version.
     mutating func delete(_ id: RecordID, now: String) throws -> Int {
-        guard let existing = try existingRow(id) else { throw StoreError.notFound(id.description) }
-        try remove(rowid: existing.rowid)
-        try bury(id, version: existing.version + 1, now: now)
+        guard let existing = try table.row(id) else { throw StoreError.notFound(id.description) }
+        try table.remove(id, rowid: existing.rowid, version: existing.version + 1, now: now)
         try log.append(.delete, id: id.description, version: existing.version + 1, time: now, body: nil)
         return existing.version + 1
     }
@@ -75,14 +77,14 @@ struct RecordWriter {
     ///
     /// - Returns: the record's version afterwards, and whether it is still listed.
     mutating func redact(_ id: RecordID, now: String) throws -> (version: Int, listed: Bool) {
-        let existing = try existingRow(id)
-        guard let current = try existing?.version ?? tombstoneVersion(id) else { throw StoreError.notFound(id.description) }
+        let existing = try table.row(id)
+        guard let current = try existing?.version ?? table.tombstoneVersion(id) else { throw StoreError.notFound(id.description) }
         let redact = try log.append(.redact, id: id.description, version: current + 1, time: now, body: nil)
         try log.erase(id: id.description, redactSeq: redact.seq)
         guard let existing, let body = try connection.prepare("SELECT body FROM records WHERE rowid = ?")
             .queryFirst([.integer(existing.rowid)], row: { $0.text(0) }) ?? nil
         else {
-            try bury(id, version: current + 1, now: now)
+            try table.remove(id, rowid: nil, version: current + 1, now: now)
             return (current + 1, false)
         }
         var project = try RecordRow.project(body: body)
@@ -90,7 +92,8 @@ struct RecordWriter {
         project.serviceAgent = nil
         project.version = current + 2
         project.updatedAt = now
-        try replace(project, rowid: existing.rowid, contentHash: try RecordRow.contentHash(project))
+        try table.replace(project, rowid: existing.rowid)
+        try publish(project)
         return (project.version, true)
     }
 
@@ -102,78 +105,9 @@ struct RecordWriter {
         return try log.append(.key, id: LogEntry.keysID(origin: origin), version: count + 1, time: now, body: statement.bytes)
     }
 
-    // MARK: Rows
-
-    private func existingRow(_ id: RecordID) throws -> (rowid: Int64, version: Int, hash: [UInt8], createdAt: String, stage: Int)? {
-        try connection.prepare(
-            "SELECT rowid, version, content_hash, created_at, stage FROM records WHERE id = ?"
-        ).queryFirst([.text(id.description)]) { row in
-            (row.int64(0), row.int(1), row.blob(2) ?? [], row.text(3) ?? "", row.int(4))
-        }
-    }
-
-    private func tombstoneVersion(_ id: RecordID) throws -> Int? {
-        try connection.prepare("SELECT version FROM tombstones WHERE id = ?").queryFirst([.text(id.description)]) { $0.int(0) }
-    }
-
-    private func bury(_ id: RecordID, version: Int, now: String) throws {
-        try connection.run(
-            "INSERT OR REPLACE INTO tombstones (id, origin, version, deleted_at) VALUES (?, ?, ?, ?)",
-            [.text(id.description), .text(id.origin), .integer(Int64(version)), .text(now)])
-    }
-
-    private mutating func insert(_ project: Project, contentHash: [UInt8]) throws {
-        let values = try RecordRow.values(for: project, contentHash: contentHash)
-        try connection.run(
-            "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(values.count)))", values)
-        try insertGrams(rowid: connection.lastInsertRowID, values: values)
-        try publish(project)
-    }
-
-    private mutating func replace(_ project: Project, rowid: Int64, contentHash: [UInt8]) throws {
-        let values = try RecordRow.values(for: project, contentHash: contentHash)
-        try deleteGrams(rowid: rowid)
-        try connection.run(
-            "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(values.count))) WHERE rowid = ?",
-            values + [.integer(rowid)])
-        try insertGrams(rowid: rowid, values: values)
-        try publish(project)
-    }
-
-    private func remove(rowid: Int64) throws {
-        try deleteGrams(rowid: rowid)
-        try connection.run("DELETE FROM records WHERE rowid = ?", [.integer(rowid)])
-    }
-
     /// Appends the `put` entry of a record's new state; the published body masks the contact.
     private mutating func publish(_ project: Project) throws {
         let body = try JCS.canonicalize(project.jsonValue(nodeFields: true, maskContact: true))
         try log.append(.put, id: project.id.description, version: project.version, time: project.updatedAt ?? "", body: body)
-    }
-
-    /// Indexes the two-character grams of a row whose `insertColumns` values are `values`.
-    private func insertGrams(rowid: Int64, values: [SQLValue]) throws {
-        let folded = values.suffix(4).map { value -> String in
-            if case .text(let text) = value { return text }
-            return ""
-        }
-        try connection.run(
-            "INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(SearchGrams.grams(folded))])
-    }
-
-    /// Removes a row's grams, re-deriving them from its stored folded columns (contentless FTS5
-    /// deletes only the exact tokens it was given).
-    private func deleteGrams(rowid: Int64) throws {
-        guard let folded = try connection.prepare(
-            "SELECT s_title, s_summary, s_keywords, s_org FROM records WHERE rowid = ?"
-        ).queryFirst([.integer(rowid)], row: { row in (0..<4).map { row.text($0) ?? "" } })
-        else { return }
-        try connection.run(
-            "INSERT INTO records_grams (records_grams, rowid, grams) VALUES ('delete', ?, ?)",
-            [.integer(rowid), .text(SearchGrams.grams(folded))])
-    }
-
-    private func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 }

@@ -115,6 +115,93 @@ enum Schema {
         -- Signed documents the node publishes besides the logs (the node manifest).
         CREATE TABLE published (name TEXT PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;
         """,
+        // 3: federation: trust, peers, sync state, fork evidence, and the unified catalog.
+        """
+        -- Origins whose root key this node pins (its own key is in keys/root.pub). A node syncs
+        -- only these; it never takes a key from a peer.
+        CREATE TABLE trusted_origins (
+            origin TEXT PRIMARY KEY,
+            root_key TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Nodes this node pulls feeds from, with mirrors that serve the same files.
+        CREATE TABLE peers (
+            id TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            mirrors TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- What the last syncs with each peer did: state ok | error, the last error, the circuit
+        -- breaker, and the peer's last checkpoints.json with its ETag (an unchanged peer costs one 304).
+        CREATE TABLE peer_state (
+            peer TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            last_error TEXT,
+            last_attempt TEXT,
+            last_success TEXT,
+            failures INTEGER NOT NULL DEFAULT 0,
+            retry_after TEXT,
+            checkpoints_etag TEXT,
+            checkpoints BLOB
+        ) WITHOUT ROWID;
+
+        -- Each trusted origin's state: ok | stale | error | fork, the last error and its source.
+        CREATE TABLE origin_state (
+            origin TEXT PRIMARY KEY,
+            state TEXT NOT NULL,
+            last_error TEXT,
+            source TEXT,
+            updated_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Two signed checkpoints of one origin that cannot both be true, kept as evidence.
+        CREATE TABLE fork_evidence (
+            id INTEGER PRIMARY KEY,
+            origin TEXT NOT NULL,
+            first BLOB NOT NULL,
+            first_source TEXT NOT NULL,
+            second BLOB NOT NULL,
+            second_source TEXT NOT NULL,
+            detected_at TEXT NOT NULL,
+            UNIQUE (origin, first, second)
+        );
+
+        -- Entries a reader ignores and reports (protocols/merge.md): foreign ids, versions that
+        -- do not move forward, invalid bodies. They stay in the log.
+        CREATE TABLE ignored_entries (
+            origin TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (origin, seq)
+        ) WITHOUT ROWID;
+
+        -- The merge's inputs besides records: each record's duplicate key and same_as links.
+        ALTER TABLE records ADD COLUMN dup_key TEXT NOT NULL DEFAULT '';
+        CREATE INDEX records_dup_key ON records (dup_key);
+        CREATE TABLE record_links (
+            from_id TEXT NOT NULL,
+            to_id TEXT NOT NULL,
+            PRIMARY KEY (from_id, to_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX record_links_to ON record_links (to_id, from_id);
+
+        -- The unified catalog: one entry per cluster (canonical JSON and its SHA-256), which
+        -- record is in which cluster, and the records changed since the last refresh.
+        CREATE TABLE unified (
+            cluster_id TEXT PRIMARY KEY,
+            entry BLOB NOT NULL,
+            hash BLOB NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE cluster_members (
+            record_id TEXT PRIMARY KEY,
+            cluster_id TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX cluster_members_cluster ON cluster_members (cluster_id);
+        CREATE TABLE merge_dirty (record_id TEXT PRIMARY KEY) WITHOUT ROWID;
+        """,
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

@@ -60,7 +60,9 @@ public final class BackgroundProcess: Sendable {
     public func waitForLine(containing marker: String, timeout: Double = 60) throws -> String {
         let deadline = DispatchTime.now() + timeout
         while true {
-            if let line = text.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            // Only whole lines: the output arrives in chunks that may end inside a line.
+            let complete = text.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+            if let line = complete.first(where: { $0.contains(marker) }) { return String(line) }
             if !process.isRunning {
                 throw BackgroundProcessError(message: "exited (\(process.terminationStatus)) before printing \(marker): \(text)")
             }

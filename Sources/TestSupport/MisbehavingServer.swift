@@ -8,24 +8,24 @@ import Musl
 #endif
 
 /// A request as the test server read it.
-struct ReceivedRequest: Sendable {
-    var method: String
-    var path: String
+public struct ReceivedRequest: Sendable {
+    public var method: String
+    public var path: String
     /// Header fields by lowercased name.
-    var headers: [String: String]
-    var body: [UInt8]
+    public var headers: [String: String]
+    public var body: [UInt8]
 }
 
 /// What a test server does with one request; returns whether to keep the connection for another.
-typealias TestHandler = @Sendable (ReceivedRequest, TestConnection) -> Bool
+public typealias TestHandler = @Sendable (ReceivedRequest, TestConnection) -> Bool
 
 /// One accepted connection, as handlers see it.
-struct TestConnection: Sendable {
-    let fd: Int32
+public struct TestConnection: Sendable {
+    public let fd: Int32
 
     /// Writes all of `bytes`; false once the peer has gone (never raises SIGPIPE).
     @discardableResult
-    func write(_ bytes: [UInt8]) -> Bool {
+    public func write(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -37,12 +37,12 @@ struct TestConnection: Sendable {
     }
 
     @discardableResult
-    func write(_ text: String) -> Bool {
+    public func write(_ text: String) -> Bool {
         write(Array(text.utf8))
     }
 
     /// Waits up to `milliseconds` for the peer to close (or the server to stop); true if it did.
-    func waitForClose(milliseconds: Int32) -> Bool {
+    public func waitForClose(milliseconds: Int32) -> Bool {
         var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
         let ready = poll(&descriptor, 1, milliseconds)
         guard ready > 0 else { return false }
@@ -58,7 +58,7 @@ struct TestConnection: Sendable {
 /// ``arrivals`` yields each request as it is read and ``closings`` each connection's lifetime as it
 /// ends, so tests wait for events, never for time. Lifetimes are measured on the server's own
 /// threads, so they say how long a client held on, however busy the test process's task pool is.
-final class TestServer: Sendable {
+public final class TestServer: Sendable {
     private struct State {
         var stopped = false
         var connections: Set<Int32> = []
@@ -68,18 +68,18 @@ final class TestServer: Sendable {
         var maxInFlight = 0
     }
 
-    let port: Int
-    let arrivals: AsyncStream<ReceivedRequest>
+    public let port: Int
+    public let arrivals: AsyncStream<ReceivedRequest>
     private let arrivalsContinuation: AsyncStream<ReceivedRequest>.Continuation
     /// Seconds from accept to the end of the connection, for each connection as it ends.
-    let closings: AsyncStream<Double>
+    public let closings: AsyncStream<Double>
     private let closingsContinuation: AsyncStream<Double>.Continuation
     private let listener: Int32
     private let state = Mutex(State())
     private let threads = DispatchGroup()
     private let handler: TestHandler
 
-    init(_ handler: @escaping TestHandler) throws {
+    public init(_ handler: @escaping TestHandler) throws {
         self.handler = handler
         (arrivals, arrivalsContinuation) = AsyncStream.makeStream(of: ReceivedRequest.self)
         (closings, closingsContinuation) = AsyncStream.makeStream(of: Double.self)
@@ -101,19 +101,19 @@ final class TestServer: Sendable {
         stop()
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
+    public var baseURL: String { "http://127.0.0.1:\(port)" }
 
     /// Connections accepted so far.
-    var acceptedConnections: Int { state.withLock { $0.accepted } }
+    public var acceptedConnections: Int { state.withLock { $0.accepted } }
 
     /// Requests read so far, in arrival order.
-    var requests: [ReceivedRequest] { state.withLock { $0.requests } }
+    public var requests: [ReceivedRequest] { state.withLock { $0.requests } }
 
     /// The most requests that were being handled at the same time.
-    var maxInFlight: Int { state.withLock { $0.maxInFlight } }
+    public var maxInFlight: Int { state.withLock { $0.maxInFlight } }
 
     /// Stops accepting, cuts every connection and waits (up to 10 s) for the server's threads. Idempotent.
-    func stop() {
+    public func stop() {
         let first = state.withLock { state in
             guard !state.stopped else { return false }
             state.stopped = true
@@ -159,7 +159,7 @@ final class TestServer: Sendable {
     }
 
     /// A port on 127.0.0.1 where nothing listens: bound by the kernel's choice, then closed.
-    static func closedPort() throws -> Int {
+    public static func closedPort() throws -> Int {
         let (fd, port) = try bindLoopback()
         close(fd)
         return port
@@ -251,7 +251,7 @@ final class TestServer: Sendable {
 // MARK: - Behaviours
 
 /// An HTTP/1.1 response with a `Content-Length`, as bytes.
-func httpResponse(
+public func httpResponse(
     status: Int = 200, reason: String = "OK", headers: [(String, String)] = [], body: [UInt8] = [],
     contentLength: Int? = nil
 ) -> [UInt8] {
@@ -263,9 +263,9 @@ func httpResponse(
     return Array(head.utf8) + body
 }
 
-enum Behaviour {
+public enum Behaviour {
     /// Answers every request with the same response and keeps the connection.
-    static func fixed(
+    public static func fixed(
         status: Int = 200, reason: String = "OK", headers: [(String, String)] = [], body: [UInt8] = Array("hello".utf8)
     ) -> TestHandler {
         { request, connection in
@@ -277,12 +277,12 @@ enum Behaviour {
     }
 
     /// Answers with the method, a newline and the request body.
-    static let echo: TestHandler = { request, connection in
+    public static let echo: TestHandler = { request, connection in
         connection.write(httpResponse(body: Array((request.method + "\n").utf8) + request.body))
     }
 
     /// Answers `/N` after `delay(N)` milliseconds with the body `N`.
-    static func delayed(_ delay: @escaping @Sendable (Int) -> Int) -> TestHandler {
+    public static func delayed(_ delay: @escaping @Sendable (Int) -> Int) -> TestHandler {
         { request, connection in
             let index = Int(request.path.dropFirst()) ?? 0
             _ = connection.waitForClose(milliseconds: Int32(delay(index)))
@@ -291,7 +291,7 @@ enum Behaviour {
     }
 
     /// A chunked body without `Content-Length` that never ends, 16 KiB a chunk, until the peer goes.
-    static let endlessChunked: TestHandler = { _, connection in
+    public static let endlessChunked: TestHandler = { _, connection in
         guard connection.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n") else { return false }
         let chunk = Array("4000\r\n".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: 0x4000) + Array("\r\n".utf8)
         for _ in 0..<65536 where connection.write(chunk) {}  // 1 GiB at most, in case nobody stops it.
@@ -299,7 +299,7 @@ enum Behaviour {
     }
 
     /// Announces 1000 bytes, then sends one byte a second until the peer goes (at most 60 s).
-    static let drip: TestHandler = { _, connection in
+    public static let drip: TestHandler = { _, connection in
         guard connection.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n") else { return false }
         for _ in 0..<60 {
             guard connection.write([UInt8(ascii: "x")]) else { return false }
@@ -309,25 +309,25 @@ enum Behaviour {
     }
 
     /// Reads the request and never answers, until the peer goes (at most 60 s).
-    static let silent: TestHandler = { _, connection in
+    public static let silent: TestHandler = { _, connection in
         _ = connection.waitForClose(milliseconds: 60_000)
         return false
     }
 
     /// Redirects every request to its own path.
-    static let redirectLoop: TestHandler = { request, connection in
+    public static let redirectLoop: TestHandler = { request, connection in
         connection.write(httpResponse(status: 302, reason: "Found", headers: [("Location", request.path)]))
     }
 
     /// Redirects every request to `location`.
-    static func redirect(to location: String) -> TestHandler {
+    public static func redirect(to location: String) -> TestHandler {
         { _, connection in
             connection.write(httpResponse(status: 302, reason: "Found", headers: [("Location", location)]))
         }
     }
 
     /// Sends `count` header lines of `size` bytes each.
-    static func hugeHeaders(count: Int, size: Int) -> TestHandler {
+    public static func hugeHeaders(count: Int, size: Int) -> TestHandler {
         { _, connection in
             let filler = String(repeating: "a", count: size)
             let headers = (0..<count).map { ("X-Filler-\($0)", filler) }
@@ -336,7 +336,7 @@ enum Behaviour {
     }
 
     /// Announces `announced` bytes, sends `sent` of them and closes the connection.
-    static func truncated(announced: Int, sent: Int) -> TestHandler {
+    public static func truncated(announced: Int, sent: Int) -> TestHandler {
         { _, connection in
             connection.write(httpResponse(body: [UInt8](repeating: 1, count: sent), contentLength: announced))
             return false
@@ -344,7 +344,7 @@ enum Behaviour {
     }
 
     /// Announces a body of `length` bytes, sends none and waits for the peer to go (at most 60 s).
-    static func announcing(length: Int) -> TestHandler {
+    public static func announcing(length: Int) -> TestHandler {
         { _, connection in
             guard connection.write("HTTP/1.1 200 OK\r\nContent-Length: \(length)\r\n\r\n") else { return false }
             _ = connection.waitForClose(milliseconds: 60_000)
@@ -353,7 +353,7 @@ enum Behaviour {
     }
 
     /// Sends `compressed` with `Content-Encoding: gzip` if the request accepts gzip, and plain otherwise.
-    static func gzip(compressed: [UInt8], plain: [UInt8]) -> TestHandler {
+    public static func gzip(compressed: [UInt8], plain: [UInt8]) -> TestHandler {
         { request, connection in
             if request.headers["accept-encoding"]?.contains("gzip") == true {
                 return connection.write(httpResponse(headers: [("Content-Encoding", "gzip")], body: compressed))
@@ -363,7 +363,7 @@ enum Behaviour {
     }
 
     /// Sends `compressed` with `Content-Encoding: gzip`, whatever the request accepts.
-    static func alwaysGzip(_ compressed: [UInt8]) -> TestHandler {
+    public static func alwaysGzip(_ compressed: [UInt8]) -> TestHandler {
         { _, connection in
             connection.write(httpResponse(headers: [("Content-Encoding", "gzip")], body: compressed))
         }
@@ -371,7 +371,7 @@ enum Behaviour {
 }
 
 /// `bytes` compressed by `/bin/gzip`.
-func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
+public func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/bin/gzip")
     process.arguments = ["-c", "-n"]
@@ -397,14 +397,14 @@ func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
 }
 
 /// Seconds since `start`.
-func seconds(since start: ContinuousClock.Instant) -> Double {
+public func seconds(since start: ContinuousClock.Instant) -> Double {
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
 /// Runs `body` on a thread of its own and returns its result, so that a blocking call never
 /// occupies one of the few threads of Swift concurrency's pool that other tests need.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread {
             continuation.resume(with: Result { try body() })

@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// `openssl s_server` on 127.0.0.1 with a fresh self-signed certificate, to check that the client

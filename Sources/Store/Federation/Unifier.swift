@@ -1,0 +1,102 @@
+import Catalog
+import Merge
+import Signing
+import SQLite
+
+/// Keeps the unified catalog (`unified`, `cluster_members`) equal to the merge of the current
+/// records, recomputing only the clusters that records changed since the last refresh touch.
+///
+/// Every write of `records` marks the record in `merge_dirty` (`RecordTable`); `refresh` works
+/// through the marks in batches, so that a million changed records never sit in memory at once.
+/// A test holds the result equal to a full rebuild.
+struct Unifier {
+    let connection: Connection
+    /// Changed records handled per batch.
+    var batchSize = 2000
+
+    /// Recomputes the clusters touched by every marked record, then clears the marks.
+    ///
+    /// - Returns: the number of clusters written.
+    func refresh() throws -> Int {
+        var written = 0
+        while true {
+            let dirty = try connection.prepare("SELECT record_id FROM merge_dirty ORDER BY record_id LIMIT ?")
+                .query([.integer(Int64(batchSize))]) { $0.text(0) ?? "" }
+            guard !dirty.isEmpty else { return written }
+            let graph = StoreMergeGraph(connection: connection)
+            let changed = Set(dirty.compactMap(RecordID.init))
+            var previous: [RecordID: [RecordID]] = [:]
+            for id in changed { previous[id] = try members(ofClusterOf: id) }
+            let components = Merge.affectedClusters(changed: changed, previousMembers: previous, graph: graph)
+
+            // The clusters to replace: those of every record involved, before the change.
+            var oldClusters: Set<String> = []
+            let involved = Set(components.joined()).union(previous.values.joined()).union(changed)
+            for id in involved {
+                if let cluster = try clusterID(of: id) { oldClusters.insert(cluster) }
+            }
+            for cluster in oldClusters {
+                try connection.run("DELETE FROM unified WHERE cluster_id = ?", [.text(cluster)])
+                try connection.run("DELETE FROM cluster_members WHERE cluster_id = ?", [.text(cluster)])
+            }
+            for component in components {
+                let projects = component.compactMap { graph.record($0) }
+                guard !projects.isEmpty else { continue }
+                let entry = Merge.unify(projects)
+                try connection.run(
+                    "INSERT OR REPLACE INTO unified (cluster_id, entry, hash) VALUES (?, ?, ?)",
+                    [.text(entry.clusterID), .blob(entry.bytes), .blob(SHA256.hash(entry.bytes))])
+                for member in entry.members {
+                    try connection.run(
+                        "INSERT OR REPLACE INTO cluster_members (record_id, cluster_id) VALUES (?, ?)",
+                        [.text(member.description), .text(entry.clusterID)])
+                }
+                written += 1
+            }
+            for id in dirty { try connection.run("DELETE FROM merge_dirty WHERE record_id = ?", [.text(id)]) }
+        }
+    }
+
+    private func clusterID(of id: RecordID) throws -> String? {
+        try connection.prepare("SELECT cluster_id FROM cluster_members WHERE record_id = ?")
+            .queryFirst([.text(id.description)]) { $0.text(0) } ?? nil
+    }
+
+    private func members(ofClusterOf id: RecordID) throws -> [RecordID] {
+        guard let cluster = try clusterID(of: id) else { return [] }
+        return try connection.prepare("SELECT record_id FROM cluster_members WHERE cluster_id = ?")
+            .query([.text(cluster)]) { $0.text(0) ?? "" }.compactMap(RecordID.init)
+    }
+}
+
+/// The merge's view of the current records, answered from SQLite, with the records decoded once.
+final class StoreMergeGraph: MergeGraph {
+    let connection: Connection
+    private var decoded: [RecordID: Project?] = [:]
+
+    init(connection: Connection) { self.connection = connection }
+
+    func record(_ id: RecordID) -> Project? {
+        if let cached = decoded[id] { return cached }
+        let project = (try? connection.prepare("SELECT body FROM records WHERE id = ?")
+            .queryFirst([.text(id.description)], row: { $0.text(0) }) ?? nil)
+            .flatMap { try? RecordRow.project(body: $0) }
+        decoded[id] = project
+        return project
+    }
+
+    func records(withDuplicateKey key: String) -> [RecordID] {
+        ((try? connection.prepare("SELECT id FROM records WHERE dup_key = ?").query([.text(key)]) { $0.text(0) ?? "" }) ?? [])
+            .compactMap(RecordID.init)
+    }
+
+    func linksFrom(_ id: RecordID) -> [RecordID] {
+        ((try? connection.prepare("SELECT to_id FROM record_links WHERE from_id = ?").query([.text(id.description)]) { $0.text(0) ?? "" }) ?? [])
+            .compactMap(RecordID.init)
+    }
+
+    func linksTo(_ id: RecordID) -> [RecordID] {
+        ((try? connection.prepare("SELECT from_id FROM record_links WHERE to_id = ?").query([.text(id.description)]) { $0.text(0) ?? "" }) ?? [])
+            .compactMap(RecordID.init)
+    }
+}

@@ -1,0 +1,101 @@
+import Catalog
+import Merge
+import SQLite
+
+/// Writes rows of `records` with everything derived from them: the two-character search index,
+/// the merge's inputs (duplicate key, `same_as` links) and the mark that the unified catalog must
+/// look at the record again. Local writes (`RecordWriter`) and records applied from other origins'
+/// logs (`OriginApplier`) both go through here, so the two can never drift apart.
+struct RecordTable {
+    let connection: Connection
+
+    /// Inserts a record. `body` is the stored JSON: the node's own full record, or the body line
+    /// a peer published, byte for byte (so fields this version does not know are kept).
+    func insert(_ project: Project, body: [UInt8]? = nil) throws {
+        let values = try RecordRow.values(for: project, contentHash: try RecordRow.contentHash(project), body: body)
+        try connection.run(
+            "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(values.count)))",
+            values + [.text(Merge.duplicateKey(project))])
+        try insertGrams(rowid: connection.lastInsertRowID, values: values)
+        try link(project)
+        try markDirty(project.id)
+    }
+
+    /// Replaces the row `rowid` with a new state of its record.
+    func replace(_ project: Project, rowid: Int64, body: [UInt8]? = nil) throws {
+        let values = try RecordRow.values(for: project, contentHash: try RecordRow.contentHash(project), body: body)
+        try deleteGrams(rowid: rowid)
+        try connection.run(
+            "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(values.count))) WHERE rowid = ?",
+            values + [.text(Merge.duplicateKey(project)), .integer(rowid)])
+        try insertGrams(rowid: rowid, values: values)
+        try link(project)
+        try markDirty(project.id)
+    }
+
+    /// Removes the row of `id` (a deletion or a redaction) and leaves a tombstone at `version`.
+    func remove(_ id: RecordID, rowid: Int64?, version: Int, now: String) throws {
+        if let rowid {
+            try deleteGrams(rowid: rowid)
+            try connection.run("DELETE FROM records WHERE rowid = ?", [.integer(rowid)])
+        }
+        try connection.run("DELETE FROM record_links WHERE from_id = ?", [.text(id.description)])
+        try connection.run(
+            "INSERT OR REPLACE INTO tombstones (id, origin, version, deleted_at) VALUES (?, ?, ?, ?)",
+            [.text(id.description), .text(id.origin), .integer(Int64(version)), .text(now)])
+        try markDirty(id)
+    }
+
+    /// The current row of `id`: its rowid, version, content hash, creation time and stage.
+    func row(_ id: RecordID) throws -> (rowid: Int64, version: Int, hash: [UInt8], createdAt: String, stage: Int)? {
+        try connection.prepare(
+            "SELECT rowid, version, content_hash, created_at, stage FROM records WHERE id = ?"
+        ).queryFirst([.text(id.description)]) { row in
+            (row.int64(0), row.int(1), row.blob(2) ?? [], row.text(3) ?? "", row.int(4))
+        }
+    }
+
+    /// The version of the tombstone of `id`, if it was deleted.
+    func tombstoneVersion(_ id: RecordID) throws -> Int? {
+        try connection.prepare("SELECT version FROM tombstones WHERE id = ?").queryFirst([.text(id.description)]) { $0.int(0) }
+    }
+
+    private func link(_ project: Project) throws {
+        try connection.run("DELETE FROM record_links WHERE from_id = ?", [.text(project.id.description)])
+        for target in project.sameAs {
+            try connection.run(
+                "INSERT OR IGNORE INTO record_links (from_id, to_id) VALUES (?, ?)",
+                [.text(project.id.description), .text(target.description)])
+        }
+    }
+
+    private func markDirty(_ id: RecordID) throws {
+        try connection.run("INSERT OR IGNORE INTO merge_dirty (record_id) VALUES (?)", [.text(id.description)])
+    }
+
+    /// Indexes the two-character grams of a row whose `insertColumns` values are `values`.
+    private func insertGrams(rowid: Int64, values: [SQLValue]) throws {
+        let folded = values.suffix(4).map { value -> String in
+            if case .text(let text) = value { return text }
+            return ""
+        }
+        try connection.run(
+            "INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(SearchGrams.grams(folded))])
+    }
+
+    /// Removes a row's grams, re-deriving them from its stored folded columns (contentless FTS5
+    /// deletes only the exact tokens it was given).
+    private func deleteGrams(rowid: Int64) throws {
+        guard let folded = try connection.prepare(
+            "SELECT s_title, s_summary, s_keywords, s_org FROM records WHERE rowid = ?"
+        ).queryFirst([.integer(rowid)], row: { row in (0..<4).map { row.text($0) ?? "" } })
+        else { return }
+        try connection.run(
+            "INSERT INTO records_grams (records_grams, rowid, grams) VALUES ('delete', ?, ?)",
+            [.integer(rowid), .text(SearchGrams.grams(folded))])
+    }
+
+    private func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count + 1).joined(separator: ", ")
+    }
+}

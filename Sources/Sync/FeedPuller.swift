@@ -1,0 +1,85 @@
+import Foundation
+import HTTPClient
+import Store
+
+/// Fetches one peer's feed files through libcurl, with the bounds a hostile peer needs: every
+/// request limited in connect time, total time, speed and size; a few retries with backoff for
+/// network failures (never for what the peer served); the peer's mirrors when its URL fails; and
+/// an overall deadline after which the peer is given up.
+struct FeedPuller: Sendable {
+    let client: HTTPClient
+    let peer: Peer
+    let policy: RetryPolicy
+    /// The bounds of every request; `maxBodyBytes` is set per kind of file.
+    let limits: HTTPClientLimits
+    /// After this moment no new request starts.
+    let deadline: ContinuousClock.Instant
+
+    /// The largest answers accepted, by kind of file.
+    enum Size {
+        static let checkpoints = 16 << 20
+        static let pageRoots = 64 << 20
+        static let page = 16 << 20
+        static let bodies = 64 << 20
+    }
+
+    enum Answer {
+        case ok([UInt8], etag: String?)
+        case notModified
+        case notFound
+    }
+
+    /// GETs `path` from the peer (or a mirror), conditionally when `etag` is given.
+    func fetch(_ path: String, maxBytes: Int, etag: String? = nil) async throws(SyncError) -> Answer {
+        var lastError = SyncError.transport("peer \(peer.id): no URL")
+        for base in [peer.url] + peer.mirrors {
+            let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+            for attempt in 1...policy.attempts {
+                let delay = policy.delay(before: attempt)
+                let remaining = deadline - ContinuousClock.now
+                guard remaining > delay + .seconds(1) else {
+                    throw SyncError.transport("peer \(peer.id): given up at the deadline; last error: \(lastError.message)")
+                }
+                if delay > .zero { try? await Task.sleep(for: delay) }
+                var limits = self.limits
+                limits.maxBodyBytes = maxBytes
+                limits.totalTimeout = min(limits.totalTimeout, Double((remaining - delay).components.seconds))
+                var headers: [String: String] = [:]
+                if let etag { headers["If-None-Match"] = etag }
+                do {
+                    let response = try await client.execute(
+                        HTTPClientRequest(url: url, headers: headers, acceptCompressed: true, limits: limits))
+                    switch response.status {
+                    case 200: return .ok(response.body, etag: response.headers["etag"])
+                    case 304: return .notModified
+                    case 404: return .notFound
+                    case 500...599:
+                        lastError = .transport("peer \(peer.id): GET \(url): HTTP \(response.status)")
+                    default:
+                        throw SyncError.protocolViolation("peer \(peer.id): GET \(url): HTTP \(response.status)")
+                    }
+                } catch let error as SyncError {
+                    throw error
+                } catch let error as HTTPClientError {
+                    lastError = .transport("peer \(peer.id): \(error)")
+                    // A body over the limit is what the peer chose to send: trying again would not help.
+                    if error == .bodyTooLarge || error == .headersTooLarge || error == .tooManyRedirects || error == .tls {
+                        throw SyncError.verification("peer \(peer.id): \(error)")
+                    }
+                } catch {
+                    lastError = .transport("peer \(peer.id): \(error)")
+                }
+            }
+        }
+        throw lastError
+    }
+
+    /// GETs a file that must exist.
+    func require(_ path: String, maxBytes: Int) async throws(SyncError) -> [UInt8] {
+        switch try await fetch(path, maxBytes: maxBytes) {
+        case .ok(let bytes, _): return bytes
+        case .notModified: throw SyncError.protocolViolation("peer \(peer.id): \(path): 304 to an unconditional request")
+        case .notFound: throw SyncError.protocolViolation("peer \(peer.id): \(path): not found")
+        }
+    }
+}

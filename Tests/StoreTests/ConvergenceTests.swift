@@ -1,0 +1,144 @@
+import Catalog
+import Feed
+import Foundation
+import JSON
+import Signing
+import Store
+import TestSupport
+import Testing
+
+/// SplitMix64: a small seeded generator, so every schedule can be replayed from its seed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// A simulated federation: every node is an origin (it writes its own records) and a receiver
+/// (it applies the others' logs, from the origin or from any node that relays a copy).
+struct Federation {
+    let directory: TemporaryDirectory
+    var nodes: [(origin: String, store: CatalogStore)] = []
+    var random: SeededRandom
+    static let titles = ["先进毫米波感知技术", "光电编码器", "新型多用途ORC能量转换技术", "特高土石坝建造成套技术", "碳捕集及资源化CCC工业示范装置"]
+    static let organizations = ["电子科技大学", "东方电气集团", "重庆大学"]
+
+    init(seed: UInt64, origins: Int) async throws {
+        directory = try TemporaryDirectory(prefix: "federation")
+        random = SeededRandom(state: seed)
+        let names = ["sichuan", "beijing", "chongqing", "shanghai", "guangdong"].prefix(origins)
+        for name in names {
+            let store = try CatalogStore.create(
+                path: directory.file("\(name).db"),
+                node: NodeInfo(id: name, name: name, region: Region(code: name)!, createdAt: "2026-01-01T00:00:00Z"))
+            nodes.append((name, store))
+        }
+    }
+
+    /// One random local change at `node`: a new record (sometimes a duplicate of another
+    /// origin's title and organisation, sometimes with a same_as link), an update, a delete or a
+    /// redaction.
+    mutating func write(at node: Int, step: Int) async throws {
+        let (origin, store) = nodes[node]
+        let local = "r\(random.next() % 12)"
+        let choice = random.next() % 10
+        let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(step))
+        switch choice {
+        case 0..<6:
+            let title = random.next() % 3 == 0 ? Self.titles.randomElement(using: &random)! : "项目\(origin)\(local)"
+            let organization = Self.organizations.randomElement(using: &random)!
+            var extra: [String: JSONValue] = [:]
+            if random.next() % 4 == 0 {
+                let other = nodes[Int(random.next() % UInt64(nodes.count))].origin
+                if other != origin { extra["same_as"] = [.string("\(other):r\(random.next() % 12)")] }
+            }
+            if random.next() % 3 == 0 { extra["contact"] = ["name": "张三丰", "phone": "13812345678", "visibility": "masked"] }
+            let stage = ["publication", "matchmaking", "signing", "deployment"].randomElement(using: &random)!
+            let record = RecordFixture.supply(
+                local, title: title, keywords: ["k\(random.next() % 5)"], organization: organization, stage: stage, extra: extra)
+            let file = try directory.write("\(origin)-\(step).json", RecordFixture.jsonArray([record]))
+            _ = try? await store.importProjects(from: .file(file), now: time)  // a stage going back is refused: fine
+        case 6..<8:
+            _ = try? await store.delete(RecordID(origin: origin, local: local)!, now: time)
+        default:
+            _ = try? await store.redact(RecordID(origin: origin, local: local)!, now: time)
+        }
+    }
+
+    /// Delivers to `receiver` a random extension of `origin`'s log, from the origin itself or
+    /// from any node whose copy is longer (a relay), in one or more pieces.
+    mutating func deliver(to receiver: Int, origin: Int, everything: Bool = false) async throws {
+        let name = nodes[origin].origin
+        guard receiver != origin else { return }
+        let target = nodes[receiver].store
+        let held = try await target.logPosition(name).size
+        var sources: [Int] = []
+        for index in nodes.indices where index != receiver {
+            let size = try await nodes[index].store.logPosition(name).size
+            if size > held { sources.append(index) }
+        }
+        guard let source = everything ? sources.first(where: { $0 == origin }) ?? sources.first : sources.randomElement(using: &random)
+        else { return }
+        let available = try await nodes[source].store.logPosition(name).size
+        let end = everything ? available : held + 1 + Int(random.next() % UInt64(available - held))
+        let lines = try await nodes[source].store.logLines(name, held..<end)
+        let verifier = FeedVerifier(origin: name)
+        var start = held
+        while start < end {
+            let count = min(end - start, 1 + Int(random.next() % 40))
+            let piece = lines[(start - held)..<(start - held + count)]
+            let entries = try piece.map { try LogEntry(line: $0.entry[...]) }
+            let bodies = try verifier.bodies(piece.flatMap { $0.body + [0x0A] }, entries: entries).bodies
+            _ = try await target.applyVerified(origin: name, entries: entries, lines: piece.map(\.body), bodies: bodies)
+            if random.next() % 3 == 0 { try await target.refreshUnified() }
+            start += count
+        }
+    }
+
+    /// The digest and record count of every node after a refresh.
+    func digests() async throws -> [(digest: String, records: Int, members: Int)] {
+        var result: [(String, Int, Int)] = []
+        for (_, store) in nodes {
+            try await store.refreshUnified()
+            let reader = try CatalogReader(path: store.path)
+            let stats = try reader.stats(today: "2026-11-26")
+            result.append((stats.catalogDigest, stats.total, try reader.unifiedMemberCount()))
+        }
+        return result
+    }
+}
+
+@Suite struct ConvergenceTests {
+    /// Schedules in `make test`; `make soak` sets KECHUANG_SOAK_SCHEDULES for many more.
+    static let schedules = Int(ProcessInfo.processInfo.environment["KECHUANG_SOAK_SCHEDULES"] ?? "") ?? 200
+
+    @Test(arguments: 0..<schedules)
+    func everyNodeReachesTheSameDigest(seed: Int) async throws {
+        var federation = try await Federation(seed: UInt64(seed) &* 0x1000_0001, origins: 3 + seed % 3)
+        let count = federation.nodes.count
+        for step in 0..<(40 + seed % 30) {
+            if federation.random.next() % 2 == 0 {
+                try await federation.write(at: Int(federation.random.next() % UInt64(count)), step: step)
+            } else {
+                try await federation.deliver(
+                    to: Int(federation.random.next() % UInt64(count)), origin: Int(federation.random.next() % UInt64(count)))
+            }
+        }
+        // Everyone gets everything, in a random order of receivers and origins.
+        for receiver in (0..<count).shuffled(using: &federation.random) {
+            for origin in (0..<count).shuffled(using: &federation.random) {
+                try await federation.deliver(to: receiver, origin: origin, everything: true)
+            }
+        }
+        let results = try await federation.digests()
+        let first = try #require(results.first)
+        #expect(results.allSatisfy { $0.digest == first.digest }, "seed \(seed): \(results.map(\.digest))")
+        #expect(results.allSatisfy { $0.records == first.records }, "seed \(seed): \(results.map(\.records))")
+        #expect(results.allSatisfy { $0.members == $0.records }, "seed \(seed): every record is in exactly one cluster")
+    }
+}
