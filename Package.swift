@@ -14,7 +14,7 @@ let swiftSettings: [SwiftSetting] = [
 ]
 
 /// Domain modules hold no unsafe code; strict memory safety makes any that creeps in visible.
-let domainModules: Set<String> = ["Catalog", "Feed", "Store", "Query", "API", "CLI"]
+let domainModules: Set<String> = ["Catalog", "Feed", "Merge", "Store", "Sync", "Query", "API", "CLI"]
 
 let package = Package(
     name: "kechuang",
@@ -49,11 +49,14 @@ let package = Package(
         // Domain, in pipeline order.
         .target(name: "Catalog", dependencies: ["JSON"]),
         .target(name: "Feed", dependencies: ["Catalog", "JSON", "Signing"]),
-        .target(name: "Store", dependencies: ["Catalog", "Compression", "Feed", "JSON", "SQLite", "Signing"]),
+        .target(name: "Merge", dependencies: ["Catalog", "JSON"]),
+        .target(name: "Store", dependencies: ["Catalog", "Compression", "Feed", "JSON", "Merge", "SQLite", "Signing"]),
+        .target(name: "Sync", dependencies: ["Catalog", "Feed", "HTTPClient", "Signing", "Store"]),
         .target(name: "Query", dependencies: ["Catalog"]),
         .target(name: "API", dependencies: ["Catalog", "Feed", "HTTPServer", "JSON", "Query", "Signing", "Store"]),
         .target(
-            name: "CLI", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "Query"]),
+            name: "CLI",
+            dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "Sync", "Query"]),
         .executableTarget(name: "kechuang", dependencies: ["CLI"]),
         // Benchmark driver for `make bench`: in-process measurements the CLI cannot time itself.
         .executableTarget(
@@ -63,18 +66,20 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["JSON"], path: "Sources/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CompressionTests", dependencies: ["Compression"]),
-        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient"]),
+        .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "JSON", "TestSupport"]),
-        .testTarget(name: "FeedTests", dependencies: ["Feed", "JSON", "Signing"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FeedTests", dependencies: ["Catalog", "Feed", "JSON", "Signing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Signing", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),
+        .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON"]),
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "Sync", "TestSupport"]),
     ]
 )
 

@@ -76,6 +76,8 @@ public struct NodeAPI: HTTPHandler {
                 CatalogJSON.stats(try readers.catalog.stats(today: DateText.date(Date())), node: readers.catalog.node.id)
             }
             return json(value)
+        case .peers:
+            return json(try FederationJSON.status(try FederationReader(path: configuration.databasePath)))
         case .project(let id):
             switch request.method {
             case "PUT": return try put(id: id, request)

@@ -14,7 +14,8 @@ public enum Kechuang {
             InitCommand.self, KeysShowCommand.self, KeysRotateCommand.self, KeysRevokeCommand.self,
             TokenRotateCommand.self, ImportCommand.self, GenerateCommand.self, ListCommand.self, ShowCommand.self,
             SearchCommand.self, DeleteCommand.self, RedactCommand.self, DumpCommand.self, StatsCommand.self,
-            ServeCommand.self, ExportCommand.self, VerifyCommand.self,
+            PeerAddCommand.self, PeerListCommand.self, PeerStatusCommand.self, PeerRemoveCommand.self, TrustCommand.self,
+            TrustRemoveCommand.self, SyncCommand.self, ServeCommand.self, ExportCommand.self, VerifyCommand.self,
         ]
     }
 
@@ -98,7 +99,9 @@ public enum Kechuang {
     }
 
     private static func match(_ words: [String]) -> (any Command.Type, Int)? {
-        for command in commands {
+        // Longest name first: `trust remove X` is not `trust` with the argument `remove`.
+        let byLength = commands.sorted { $0.spec.name.split(separator: " ").count > $1.spec.name.split(separator: " ").count }
+        for command in byLength {
             let name = command.spec.name.split(separator: " ").map(String.init)
             if words.count >= name.count, Array(words.prefix(name.count)) == name { return (command, name.count) }
         }

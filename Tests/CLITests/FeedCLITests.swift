@@ -226,12 +226,7 @@ func pythonWithCryptography() -> String? {
 }
 
 /// A TCP port on 127.0.0.1 that is free now (the kernel picks it; the socket is closed again).
-func freePort() throws -> Int {
-    let probe = try BackgroundProcess("/usr/bin/env", ["python3", "-c", "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print('PORT', s.getsockname()[1])"])
-    let line = try probe.waitForLine(containing: "PORT", timeout: 30)
-    _ = probe.waitForExit(timeout: 10)
-    return Int(line.split(separator: " ")[1]) ?? 0
-}
+func freePort() throws -> Int { try TestServer.closedPort() }
 
 /// Polls `url` until it answers, for at most `timeout` seconds, failing early if the server died.
 func waitUntilServing(_ url: String, process: BackgroundProcess, timeout: Double = 30) throws {

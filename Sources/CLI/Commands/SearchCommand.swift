@@ -1,6 +1,6 @@
+import API
 import Catalog
 import Foundation
-import JSON
 import Query
 import Store
 
@@ -45,12 +45,7 @@ enum SearchOptions {
     static func print(_ page: SearchPage, request: SearchRequest, context: Context) {
         let out = context.out
         if context.arguments.flag("--json") {
-            out.json([
-                "total": .number(Double(page.total)),
-                "results": .array(page.hits.map { hit in resultJSON(hit) }),
-                "facets": .object(page.facets.mapValues { counts in .object(counts.mapValues { .number(Double($0)) }) }),
-                "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
-            ])
+            out.json(CatalogJSON.page(page))
             return
         }
         out.line(page.total == 0 ? "No results." : "\(page.total) result\(page.total == 1 ? "" : "s")")
@@ -72,20 +67,6 @@ enum SearchOptions {
         if let next = page.nextCursor {
             out.line("More: " + context.continuation(cursor: next))
         }
-    }
-
-    static func resultJSON(_ hit: SearchHit) -> JSONValue {
-        let project = hit.project
-        var result: [String: JSONValue] = [
-            "id": .string(project.id.description), "kind": .string(project.kind.rawValue), "title": .string(project.title),
-            "origin": .string(project.origin), "industry": .string(project.industry.rawValue),
-            "region": .string(project.organization.region.code), "organization": .string(project.organization.name),
-            "stage": .string(project.stage.rawValue), "summary": .string(project.summary),
-            "valid_through": .string(project.validThrough), "version": .number(Double(project.version)),
-            "updated_at": .string(project.updatedAt ?? ""), "score": .number((hit.score * 1000).rounded() / 1000),
-        ]
-        if let trl = project.trl { result["trl"] = .number(Double(trl)) }
-        return .object(result)
     }
 
     static func label(facet: String, code: String) -> String {

@@ -1,8 +1,10 @@
 import API
 import Catalog
 import Foundation
+import HTTPClient
 import HTTPServer
 import Store
+import Sync
 
 /// `kechuang serve`: the node's HTTP server (libmicrohttpd).
 enum ServeCommand: Command {
@@ -15,8 +17,10 @@ enum ServeCommand: Command {
             checkpoints, pages, bodies, page roots, proofs), public catalog reads (/v1/search,
             /v1/projects/ID, /v1/stats), the admin API (PUT and DELETE /v1/projects/ID, POST
             /v1/projects/import, with Authorization: Bearer <DIR/admin.token>), /healthz and
-            /metrics (Prometheus). CLI commands keep working while it runs (import, redact,
-            export, …), and their writes are served at once. The checkpoint is re-issued before
+            /metrics (Prometheus), and GET /v1/peers (sync state). It pulls its peers' feeds every
+            --sync-interval seconds (kechuang sync), and serves the origins it holds verbatim, so
+            peers without a direct route can sync them through it. CLI commands keep working while
+            it runs (import, redact, export, sync, …), and their writes are served at once. The checkpoint is re-issued before
             it expires (checked every minute, re-signed daily). SIGINT or SIGTERM stops it
             gracefully: no new connections, requests in flight finish. protocols/openapi.yaml
             describes the API.
@@ -29,6 +33,7 @@ enum ServeCommand: Command {
             OptionSpec(name: "--idle-timeout", value: "SECONDS", help: "Close a connection idle this long (default 30)."),
             OptionSpec(name: "--max-body-bytes", value: "N", help: "Largest request body, an import (default 67108864)."),
             OptionSpec(name: "--mirror", value: "URL", help: "A base URL that serves the same files, listed in the manifest.", repeatable: true),
+            OptionSpec(name: "--sync-interval", value: "SECONDS", help: "Pull the peers' feeds this often (default 60; 0: never)."),
         ])
 
     static func run(_ context: Context) async throws {
@@ -45,6 +50,7 @@ enum ServeCommand: Command {
         configuration.maxConnectionsPerClient = try arguments.integer("--max-connections-per-client", default: 64, in: 0...100_000)
         configuration.idleTimeout = try arguments.integer("--idle-timeout", default: 30, in: 1...3600)
         configuration.maxRequestBodyBytes = try arguments.integer("--max-body-bytes", default: 64 << 20, in: 1024...(1 << 30))
+        let syncInterval = try arguments.integer("--sync-interval", default: 60, in: 0...86_400)
 
         let data = context.data
         let store = try CatalogStore(path: data.database)
@@ -60,17 +66,32 @@ enum ServeCommand: Command {
         context.out.line("Serving \(store.node.id) on http://\(configuration.host):\(server.port) (SIGINT or SIGTERM stops)")
         context.out.flush()
 
-        // Re-issue the checkpoint when due: after writes of other processes that ended before
-        // signing, and daily, well before the week-long expiry.
+        // Every minute: re-issue the checkpoint when due (after writes of processes that ended
+        // before signing, and daily, well before the week-long expiry) and take local changes
+        // into the unified catalog. Every --sync-interval: pull the peers.
         let ticker = Task {
+            let client = HTTPClient(maxConcurrent: 16)
+            defer { client.shutdown() }
+            var lastSync = ContinuousClock.now - .seconds(max(syncInterval, 1))
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(60))
-                if Task.isCancelled { break }
+                if syncInterval > 0, ContinuousClock.now - lastSync >= .seconds(syncInterval) {
+                    lastSync = .now
+                    do {
+                        let report = try await SyncPipeline(store: store, client: client).run()
+                        for peer in report.peers where !peer.ok {
+                            FileHandle.standardError.write(Data("kechuang serve: sync with \(peer.peer): \(peer.error ?? "failed")\n".utf8))
+                        }
+                    } catch {
+                        FileHandle.standardError.write(Data("kechuang serve: sync: \(error)\n".utf8))
+                    }
+                }
                 do {
                     try await NodeKeys.publish(store, data, now: Date())
+                    try await store.refreshUnified()
                 } catch {
                     FileHandle.standardError.write(Data("kechuang serve: cannot re-issue the checkpoint: \(error)\n".utf8))
                 }
+                try? await Task.sleep(for: .seconds(min(60, syncInterval > 0 ? syncInterval : 60)))
             }
         }
         for await signal in signals {

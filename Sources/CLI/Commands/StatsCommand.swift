@@ -1,3 +1,4 @@
+import API
 import Catalog
 import JSON
 import Store
@@ -9,13 +10,19 @@ enum StatsCommand: Command {
         summary: "Count records by kind, industry, origin, stage and region.",
         usage: "[--json]",
         discussion: """
-            total counts every record, expired ones included; expired counts those past
-            valid_through; deleted counts tombstones. JSON keys: total, expired, deleted, by_kind,
-            by_industry, by_origin, by_stage, by_region, by_finance_type (each value → count).
+            Counts the unified catalog: the records of every origin this node holds (its own and
+            its peers'). total counts every record, expired ones included; expired counts those past
+            valid_through; deleted counts tombstones; clusters counts unified entries (one project
+            listed by several origins is one cluster); catalog_digest is the SHA-256 digest of the
+            unified catalog (protocols/merge.md), equal on every node that holds the same logs.
+            JSON keys: total, expired, deleted, clusters, catalog_digest, by_kind, by_industry,
+            by_origin, by_stage, by_region, by_finance_type (each value → count).
             """,
         options: [.flag("--json", "Print JSON.")])
 
     static func run(_ context: Context) async throws {
+        // Take in every change first, so the digest is that of the current catalog.
+        try await CatalogStore(path: context.data.database).refreshUnified()
         let reader = try CatalogReader(path: context.data.database)
         let stats = try reader.stats(today: DateText.date(context.now))
         let groups: [(String, String, [String: Int])] = [
@@ -24,17 +31,13 @@ enum StatsCommand: Command {
             ("by_region", "region", stats.byRegion), ("by_finance_type", "finance", stats.byFinanceType),
         ]
         if context.arguments.flag("--json") {
-            var object: [String: JSONValue] = [
-                "node": .string(reader.node.id), "total": .number(Double(stats.total)),
-                "expired": .number(Double(stats.expired)), "deleted": .number(Double(stats.deleted)),
-            ]
-            for (key, _, counts) in groups { object[key] = .object(counts.mapValues { .number(Double($0)) }) }
-            context.out.json(.object(object))
+            context.out.json(CatalogJSON.stats(stats, node: reader.node.id))
             return
         }
         let out = context.out
         out.line("Node \(reader.node.id) (\(reader.node.name))")
-        out.line("Records: \(stats.total)  (expired \(stats.expired), deleted \(stats.deleted))")
+        out.line("Records: \(stats.total)  (expired \(stats.expired), deleted \(stats.deleted)); clusters \(stats.clusters)")
+        out.line("Catalog digest: \(stats.catalogDigest)")
         for (key, facet, counts) in groups where !counts.isEmpty {
             out.line("")
             out.line("\(key):")

@@ -1,0 +1,81 @@
+import API
+import Foundation
+import HTTPClient
+import JSON
+import Store
+import Sync
+
+/// `kechuang sync`: pulls every peer's feed once.
+enum SyncCommand: Command {
+    static let spec = CommandSpec(
+        name: "sync",
+        summary: "Pull the peers' feeds once: verify, apply, merge. Exits 1 if any peer failed.",
+        usage: "[--peer ID] [--json]",
+        discussion: """
+            One conditional request per peer for its checkpoints.json (an unchanged peer costs one
+            304), then for every origin this node trusts: the offered checkpoints are verified
+            against the pinned root key and key statements, forks and rollbacks detected, and only
+            the missing pages fetched, each verified against the signed root before it is applied
+            in one transaction. Every request is bounded (connect and total time, low-speed limit,
+            size, redirects); a failing peer is given up within 60 s. Peers that failed three times
+            in a row are left alone for a while (circuit breaker); --peer ID ignores the breaker.
+            `kechuang serve` syncs every --sync-interval.
+            """,
+        options: [
+            OptionSpec(name: "--peer", value: "ID", help: "Sync with this peer only (ignores its circuit breaker).", repeatable: true),
+            .flag("--json", "Print the report as JSON."),
+        ])
+
+    static func run(_ context: Context) async throws {
+        let store = try CatalogStore(path: context.data.database)
+        let only = context.arguments.all("--peer")
+        if !only.isEmpty {
+            let known = Set(try await store.peers().map(\.id))
+            for peer in only where !known.contains(peer) { throw CLIError.usage("sync: no peer \(peer) (see kechuang peer list)") }
+        }
+        let client = HTTPClient(maxConcurrent: 16)
+        defer { client.shutdown() }
+        let report = try await SyncPipeline(store: store, client: client)
+            .run(only: only.isEmpty ? nil : only, ignoreBreaker: !only.isEmpty, now: context.now)
+        try await NodeKeys.publish(store, context.data, now: Date())
+        print(report, context: context)
+        if report.failed {
+            throw CLIError.failure("sync: \(report.peers.filter { !$0.ok }.map(\.peer).joined(separator: ", ")) failed")
+        }
+    }
+
+    static func print(_ report: SyncReport, context: Context) {
+        if context.arguments.flag("--json") {
+            context.out.json(SyncJSON.report(report))
+            return
+        }
+        for peer in report.peers {
+            let state = peer.skipped ? "skipped" : (peer.ok ? (peer.notModified ? "ok (unchanged)" : "ok") : "error")
+            context.out.line("peer \(peer.peer): \(state)\(peer.error.map { " — \($0)" } ?? "")")
+        }
+        for origin in report.origins {
+            let change = origin.after > origin.before ? " \(origin.before) → \(origin.after) entries" : ""
+            context.out.line("origin \(origin.origin): \(origin.state.rawValue)\(change)\(origin.error.map { " — \($0)" } ?? "")")
+        }
+    }
+}
+
+/// The JSON of a sync report.
+enum SyncJSON {
+    static func report(_ report: SyncReport) -> JSONValue {
+        [
+            "ok": .bool(!report.failed),
+            "peers": .array(report.peers.map { peer in
+                ["peer": .string(peer.peer), "ok": .bool(peer.ok), "skipped": .bool(peer.skipped),
+                 "not_modified": .bool(peer.notModified), "error": peer.error.map { .string($0) } ?? .null]
+            }),
+            "origins": .array(report.origins.map { origin in
+                ["origin": .string(origin.origin), "state": .string(origin.state.rawValue),
+                 "before": .number(Double(origin.before)), "after": .number(Double(origin.after)),
+                 "applied": .number(Double(origin.applied.puts)), "removed": .number(Double(origin.applied.removals)),
+                 "ignored": .number(Double(origin.applied.ignored)), "source": origin.source.map { .string($0) } ?? .null,
+                 "error": origin.error.map { .string($0) } ?? .null]
+            }),
+        ]
+    }
+}
