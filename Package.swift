@@ -72,7 +72,8 @@ let package = Package(
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "JSON", "TestSupport"]),
         .testTarget(name: "FeedTests", dependencies: ["Catalog", "Feed", "JSON", "Signing"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Signing", "TestSupport"]),
+        .testTarget(
+            name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Merge", "Signing", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON"]),
         .testTarget(

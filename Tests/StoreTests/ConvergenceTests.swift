@@ -2,6 +2,7 @@ import Catalog
 import Feed
 import Foundation
 import JSON
+import Merge
 import Signing
 import Store
 import TestSupport
@@ -140,5 +141,13 @@ struct Federation {
         #expect(results.allSatisfy { $0.digest == first.digest }, "seed \(seed): \(results.map(\.digest))")
         #expect(results.allSatisfy { $0.records == first.records }, "seed \(seed): \(results.map(\.records))")
         #expect(results.allSatisfy { $0.members == $0.records }, "seed \(seed): every record is in exactly one cluster")
+
+        // The incrementally maintained catalog equals a full rebuild, digested as merge.md §6 says.
+        let store = federation.nodes[seed % count].store
+        var projects: [Project] = []
+        try CatalogReader(path: store.path).forEachProject { projects.append($0) }
+        let lines = Merge.canonicalLines(Merge.rebuild(projects))
+        // Each canonical line ends with its line feed; the digest hashes the entry bytes without it.
+        #expect(Hex.encode(SHA256.hash(lines.flatMap { SHA256.hash($0.dropLast()) })) == first.digest, "seed \(seed): incremental == rebuild")
     }
 }
