@@ -97,6 +97,11 @@ public struct LogEntry: Sendable, Hashable {
         case .delete, .redact:
             guard bodyHash == nil else { throw FeedError.malformed("entry \(seq): \(op.rawValue) has no body") }
         }
+        // Key statements have one id per origin (feed.md §2); readers find them by it.
+        let origin = id[..<(id.firstIndex(of: ":") ?? id.endIndex)]
+        guard (op == .key) == (id == Self.keysID(origin: String(origin))) else {
+            throw FeedError.malformed("entry \(seq): \(op == .key ? "a key entry's id must be \(Self.keysID(origin: String(origin)))" : "only key entries have the id \(id)")")
+        }
         self.seq = seq
         self.op = op
         self.id = id

@@ -62,6 +62,8 @@ struct TestOrigin {
         (#"{"id":"sichuan:a","op":"delete","seq":1,"time":"t","version":1}"#, ""),
         (#"{"id":"sichuan:a","op":"put","seq":1,"time":"t","version":1}"#, "needs a body_hash"),
         (#"{"id":"sichuan:a","op":"fly","seq":1,"time":"t","version":1}"#, "unknown op"),
+        (#"{"body_hash":"abababababababababababababababababababababababababababababababab","id":"sichuan:k","op":"key","seq":1,"time":"t","version":1}"#, "must be sichuan:~keys"),
+        (#"{"id":"sichuan:~keys","op":"delete","seq":1,"time":"t","version":1}"#, "only key entries"),
         (#"{"id":"sichuan:a","op":"delete","seq":1,"time":"t","version":0}"#, "version"),
         (#"["not","an","object"]"#, "not a JSON object"),
         ("{\"id\":\"\u{1}\"}", "not JSON"),

@@ -71,8 +71,12 @@ struct LogReader {
 
     /// The key statements in `origin`'s log, in log order.
     func keyStatements(origin: String) throws -> [KeyStatement] {
-        try connection.prepare("SELECT body FROM log_entries WHERE origin = ? AND op = 'key' ORDER BY seq")
-            .query([.text(origin)]) { $0.blob(0) ?? [] }
+        // By the record-id index: key entries all carry the id `origin:~keys`, and a scan of the
+        // whole log would read every body.
+        try connection.prepare(
+            "SELECT body FROM log_entries INDEXED BY log_entries_record WHERE origin = ? AND record_id = ? AND op = 'key' ORDER BY seq"
+        )
+        .query([.text(origin), .text(LogEntry.keysID(origin: origin))]) { $0.blob(0) ?? [] }
             .map { try KeyStatement(bytes: $0) }
     }
 
