@@ -27,7 +27,7 @@ extension Merge {
     ///   - lastVersion: The version of the last accepted entry of `entry.id`, nil if none.
     /// - Returns: The decision; the caller records `entry.version` as the id's last accepted version
     ///   after `.put` and `.remove`.
-    public static func fold(_ entry: FoldInput, origin: String, lastVersion: Int?) -> FoldDecision {
+    public static func fold(_ entry: FoldInput, origin: String, lastVersion: Int?, decodedPut: FoldDecision? = nil) -> FoldDecision {
         if entry.op == .key { return .skip }
         let prefix = Array(origin.utf8) + [UInt8(ascii: ":")]
         guard entry.id.utf8.starts(with: prefix) else {
@@ -48,8 +48,17 @@ extension Merge {
             return .skip
         case .put:
             guard let body = entry.body else { return .remove }
-            return decodeBody(body, of: entry, id: id)
+            return decodedPut ?? decodeBody(body, of: entry, id: id)
         }
+    }
+
+    /// The decision for a `put`'s body alone (`.put(project)` or `.ignore`), computed ahead of the
+    /// fold, off the writer's thread: `fold(_:origin:lastVersion:decodedPut:)` then uses it after
+    /// its own checks, in the same order, so the decision is the same as without it. Nil for
+    /// entries whose body does not decide (not a put, no body, or an id the fold ignores first).
+    public static func decodePut(_ entry: FoldInput, origin: String) -> FoldDecision? {
+        guard entry.op == .put, let body = entry.body, let id = RecordID(entry.id), id.origin == origin else { return nil }
+        return decodeBody(body, of: entry, id: id)
     }
 
     /// The record a `put` body holds, or why the entry is ignored.

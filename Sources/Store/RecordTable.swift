@@ -1,5 +1,6 @@
 import Catalog
 import Merge
+import Signing
 import SQLite
 
 /// Writes rows of `records` with everything derived from them: the two-character search index,
@@ -12,7 +13,7 @@ struct RecordTable {
     /// Inserts a record. `body` is the stored JSON: the node's own full record, or the body line
     /// a peer published, byte for byte (so fields this version does not know are kept).
     func insert(_ project: Project, body: [UInt8]? = nil) throws {
-        let values = try RecordRow.values(for: project, contentHash: try RecordRow.contentHash(project), body: body)
+        let values = try RecordRow.values(for: project, contentHash: try Self.hash(project, body: body), body: body)
         try connection.run(
             "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(values.count)))",
             values + [.text(Merge.duplicateKey(project))])
@@ -23,7 +24,7 @@ struct RecordTable {
 
     /// Replaces the row `rowid` with a new state of its record.
     func replace(_ project: Project, rowid: Int64, body: [UInt8]? = nil) throws {
-        let values = try RecordRow.values(for: project, contentHash: try RecordRow.contentHash(project), body: body)
+        let values = try RecordRow.values(for: project, contentHash: try Self.hash(project, body: body), body: body)
         try deleteGrams(rowid: rowid)
         try connection.run(
             "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(values.count))) WHERE rowid = ?",
@@ -44,6 +45,14 @@ struct RecordTable {
             "INSERT OR REPLACE INTO tombstones (id, origin, version, deleted_at) VALUES (?, ?, ?, ?)",
             [.text(id.description), .text(id.origin), .integer(Int64(version)), .text(now)])
         try markDirty(id)
+    }
+
+    /// The content hash: for the node's own records that of their content (it decides whether a
+    /// re-import changed anything); for records of other origins the hash of the body line as
+    /// published, which is never compared with an import.
+    private static func hash(_ project: Project, body: [UInt8]?) throws -> [UInt8] {
+        if let body { return SHA256.hash(body) }
+        return try RecordRow.contentHash(project)
     }
 
     /// The current row of `id`: its rowid, version, content hash, creation time and stage.

@@ -175,22 +175,36 @@ struct OriginSync {
         }
         var counts = ApplyCounts()
         var laterPages: [Int: [LogEntry]] = [:]
-        for step in SyncPlan.pages(held: position.size, target: target.size) {
+        let steps = SyncPlan.pages(held: position.size, target: target.size)
+        // Two stages: the next page is fetched, verified against the signed tree and decoded
+        // while the current one is written; errors surface in page order, when it is its turn.
+        let origin = self.origin
+        let peer = puller.peer.id
+        func prepare(_ step: SyncPlan.PageStep) -> Task<PreparedPage, any Error> {
+            Task {
+                async let page = puller.require(FeedPath.page(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.page)
+                async let bodies = puller.require(FeedPath.bodies(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.bodies)
+                let (pageBytes, bodyBytes) = (try await page, try await bodies)
+                try Task.checkCancellation()
+                return try PreparedPage(
+                    origin: origin, step: step, page: pageBytes, bodies: bodyBytes, roots: roots, verifier: verifier, peer: peer)
+            }
+        }
+        var next = steps.first.map(prepare)
+        defer { next?.cancel() }
+        for (index, step) in steps.enumerated() {
+            guard let current = next else { break }
+            let prepared = try await current.value
+            next = index + 1 < steps.count ? prepare(steps[index + 1]) : nil
             let bodiesPath = FeedPath.bodies(origin, step.page, width: step.width)
-            let entries = try await verifiedEntries(step.page, width: step.width, roots: roots, puller: puller, verifier: verifier)
+            let entries = prepared.entries
             if step.held > 0 {
                 let stored = try await store.entries(origin, step.page * Feed.pageSize..<step.page * Feed.pageSize + step.held)
                 guard stored == entries.prefix(step.held).map(\.line) else {
                     try await recordFork(held: position.checkpoint, offered: target, source: offer.peer.id)
                 }
             }
-            let bodyBytes = try await puller.require(bodiesPath, maxBytes: FeedPuller.Size.bodies)
-            let checked: (bodies: [FeedVerifier.Body], claims: [FeedVerifier.RedactionClaim])
-            do {
-                checked = try verifier.bodies(bodyBytes, entries: entries)
-            } catch {
-                throw SyncError.verification("\(source): \(bodiesPath) \(error)")
-            }
+            let checked = try prepared.checked.get()
             for claim in checked.claims {
                 let redacted = try await entry(at: claim.redactSeq, page: step.page, entries: entries, target: target.size,
                                                roots: roots, puller: puller, verifier: verifier, cache: &laterPages)
@@ -200,10 +214,9 @@ struct OriginSync {
                     throw SyncError.verification("\(source): \(bodiesPath) \(error)")
                 }
             }
-            let lines = bodyBytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map(Array.init)
             counts += try await store.applyVerified(
-                origin: origin, entries: Array(entries[step.held...]), lines: Array(lines[step.held...]),
-                bodies: Array(checked.bodies[step.held...]), now: now)
+                origin: origin, entries: Array(entries[step.held...]), lines: Array(prepared.lines[step.held...]),
+                bodies: Array(checked.bodies[step.held...]), decoded: prepared.decoded?.dropFirst(step.held), now: now)
         }
         return counts
     }
@@ -212,17 +225,24 @@ struct OriginSync {
     private func verifiedEntries(
         _ page: Int, width: Int, roots: PageRoots, puller: FeedPuller, verifier: FeedVerifier
     ) async throws -> [LogEntry] {
+        let bytes = try await puller.require(FeedPath.page(origin, page, width: width), maxBytes: FeedPuller.Size.page)
+        return try Self.verifiedEntries(origin: origin, page, width: width, bytes: bytes, roots: roots, verifier: verifier, peer: puller.peer.id)
+    }
+
+    /// Checks a fetched page's entries against the signed tree's page roots.
+    fileprivate static func verifiedEntries(
+        origin: String, _ page: Int, width: Int, bytes: [UInt8], roots: PageRoots, verifier: FeedVerifier, peer: String
+    ) throws -> [LogEntry] {
         let path = FeedPath.page(origin, page, width: width)
-        let bytes = try await puller.require(path, maxBytes: FeedPuller.Size.page)
         let entries: [LogEntry]
         do {
             entries = try verifier.entries(page: page, bytes: bytes, count: width)
         } catch {
-            throw SyncError.verification("peer \(puller.peer.id): \(path) \(error)")
+            throw SyncError.verification("peer \(peer): \(path) \(error)")
         }
         let expected = width == Feed.pageSize ? roots.pageRoots[page] : roots.tailRoot
         guard FeedVerifier.root(of: entries) == expected else {
-            throw SyncError.verification("peer \(puller.peer.id): \(path): the entries do not hash to the page's root in the signed tree of size \(roots.size)")
+            throw SyncError.verification("peer \(peer): \(path): the entries do not hash to the page's root in the signed tree of size \(roots.size)")
         }
         return entries
     }
@@ -253,5 +273,31 @@ struct OriginSync {
             try await store.setOriginState(origin, .fork, error: message + " (no checkpoint held to keep as evidence)", source: source, now: now)
         }
         throw SyncError(.fork, message)
+    }
+}
+
+/// A fetched page, its entries verified against the signed tree, its bodies checked against the
+/// entries (the result kept for its turn, after the held-prefix comparison) and decoded.
+private struct PreparedPage: Sendable {
+    let entries: [LogEntry]
+    let lines: [[UInt8]]
+    let checked: Result<(bodies: [FeedVerifier.Body], claims: [FeedVerifier.RedactionClaim]), SyncError>
+    let decoded: DecodedBodies?
+
+    init(
+        origin: String, step: SyncPlan.PageStep, page: [UInt8], bodies: [UInt8], roots: PageRoots, verifier: FeedVerifier,
+        peer: String
+    ) throws {
+        entries = try OriginSync.verifiedEntries(origin: origin, step.page, width: step.width, bytes: page, roots: roots,
+                                                 verifier: verifier, peer: peer)
+        lines = bodies.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map(Array.init)
+        do {
+            let result = try verifier.bodies(bodies, entries: entries)
+            checked = .success(result)
+            decoded = DecodedBodies(origin: origin, entries: entries, bodies: result.bodies)
+        } catch {
+            checked = .failure(SyncError.verification("peer \(peer): \(FeedPath.bodies(origin, step.page, width: step.width)) \(error)"))
+            decoded = nil
+        }
     }
 }

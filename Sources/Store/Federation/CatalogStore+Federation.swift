@@ -179,14 +179,19 @@ extension CatalogStore {
     }
 
     /// Applies a verified page (or the verified new part of one) of another origin's log in one
-    /// transaction: the entries and body lines are appended, the records folded.
+    /// transaction: the entries and body lines are appended, the records folded, and the unified
+    /// catalog brought up to date with them (reusing the records the fold decoded).
     public func applyVerified(
-        origin: String, entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], now: Date = Date()
+        origin: String, entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], decoded: DecodedBodies? = nil,
+        now: Date = Date()
     ) throws -> ApplyCounts {
         guard origin != node.id else { throw StoreError.foreignOrigin(RecordID(origin: origin, local: "x")!, node: node.id) }
         return try connection.transaction {
             var applier = try OriginApplier(connection: connection, origin: origin)
-            return try applier.apply(entries: entries, lines: lines, bodies: bodies, now: DateText.timestamp(now))
+            let counts = try applier.apply(
+                entries: entries, lines: lines, bodies: bodies, prepared: decoded, now: DateText.timestamp(now))
+            _ = try Unifier(connection: connection, known: applier.decoded).refresh()
+            return counts
         }
     }
 

@@ -1,5 +1,5 @@
 import Catalog
-import Feed
+public import Feed
 import Merge
 import SQLite
 
@@ -14,6 +14,8 @@ struct OriginApplier {
     let connection: Connection
     let origin: String
     private var log: LogAppender
+    /// The records the last `apply` stored, as decoded, for the merge to reuse.
+    private(set) var decoded: [RecordID: Project] = [:]
     private var table: RecordTable { RecordTable(connection: connection) }
 
     init(connection: Connection, origin: String) throws {
@@ -27,19 +29,25 @@ struct OriginApplier {
     /// - Parameters:
     ///   - lines: each entry's body line as served (record, key statement, `null` or a marker).
     ///   - bodies: the verifier's reading of those lines.
-    mutating func apply(entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], now: String) throws -> ApplyCounts {
+    ///   - prepared: the bodies decoded ahead of time (`DecodedBodies`), or nil to decode here.
+    mutating func apply(
+        entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], prepared: DecodedBodies? = nil, now: String
+    ) throws -> ApplyCounts {
         var counts = ApplyCounts()
-        for ((entry, line), body) in zip(zip(entries, lines), bodies) {
+        decoded.removeAll(keepingCapacity: true)
+        for (index, ((entry, line), body)) in zip(zip(entries, lines), bodies).enumerated() {
             try log.append(entry, body: line)
             if entry.op == .redact { try log.erase(id: entry.id, redactSeq: entry.seq) }
-            var content: [UInt8]?
-            if case .body(let bytes) = body { content = bytes }
+            let content = body.content
             let id = RecordID(entry.id)
-            let last = try id.flatMap { id in try table.row(id)?.version ?? table.tombstoneVersion(id) }
-            let input = FoldInput(seq: entry.seq, op: Self.operation(entry.op), id: entry.id, version: entry.version, body: content)
-            switch Merge.fold(input, origin: origin, lastVersion: last) {
+            let row = try id.flatMap { try table.row($0) }
+            let last = try id.flatMap { id in try row?.version ?? table.tombstoneVersion(id) }
+            let input = Self.input(entry, body: body)
+            let early = prepared.flatMap { index < $0.decisions.count ? $0.decisions[index] : nil }
+            switch Merge.fold(input, origin: origin, lastVersion: last, decodedPut: early) {
             case .put(let project):
-                if let row = try table.row(project.id) {
+                decoded[project.id] = project
+                if let row {
                     try table.replace(project, rowid: row.rowid, body: content)
                 } else {
                     try table.insert(project, body: content)
@@ -48,6 +56,7 @@ struct OriginApplier {
                 counts.puts += 1
             case .remove:
                 if let id {
+                    decoded.removeValue(forKey: id)
                     try table.remove(id, rowid: try table.row(id)?.rowid, version: entry.version, now: now)
                 }
                 counts.removals += 1
@@ -61,6 +70,10 @@ struct OriginApplier {
             }
         }
         return counts
+    }
+
+    static func input(_ entry: LogEntry, body: FeedVerifier.Body) -> FoldInput {
+        FoldInput(seq: entry.seq, op: operation(entry.op), id: entry.id, version: entry.version, body: body.content)
     }
 
     static func operation(_ op: LogEntry.Operation) -> FoldInput.Operation {
@@ -85,5 +98,32 @@ public struct ApplyCounts: Sendable, Hashable {
         lhs.puts += rhs.puts
         lhs.removals += rhs.removals
         lhs.ignored += rhs.ignored
+    }
+}
+
+/// The `put` bodies of a verified page decoded into records ahead of `applyVerified`, so that a
+/// sync decodes the next page while the store writes the current one. The fold uses each
+/// decision after its own checks, so applying with or without it gives the same result.
+public struct DecodedBodies: Sendable {
+    let decisions: [FoldDecision?]
+
+    /// Decodes the bodies of `entries` (one per entry, as the verifier read them).
+    public init(origin: String, entries: [LogEntry], bodies: [FeedVerifier.Body]) {
+        decisions = zip(entries, bodies).map { entry, body in
+            Merge.decodePut(OriginApplier.input(entry, body: body), origin: origin)
+        }
+    }
+
+    /// The decisions of the entries from `start` on (those a page applies after the held ones).
+    public func dropFirst(_ count: Int) -> DecodedBodies { DecodedBodies(decisions: Array(decisions.dropFirst(count))) }
+
+    private init(decisions: [FoldDecision?]) { self.decisions = decisions }
+}
+
+extension FeedVerifier.Body {
+    /// The record or statement bytes, for `put` and `key` entries whose body is present.
+    var content: [UInt8]? {
+        if case .body(let bytes) = self { return bytes }
+        return nil
     }
 }

@@ -11,8 +11,15 @@ import SQLite
 /// A test holds the result equal to a full rebuild.
 struct Unifier {
     let connection: Connection
+    /// Records already decoded by the caller (those a page just applied), by id.
+    var known: [RecordID: Project] = [:]
     /// Changed records handled per batch.
     var batchSize = 2000
+
+    init(connection: Connection, known: [RecordID: Project] = [:]) {
+        self.connection = connection
+        self.known = known
+    }
 
     /// Recomputes the clusters touched by every marked record, then clears the marks.
     ///
@@ -23,7 +30,7 @@ struct Unifier {
             let dirty = try connection.prepare("SELECT record_id FROM merge_dirty ORDER BY record_id LIMIT ?")
                 .query([.integer(Int64(batchSize))]) { $0.text(0) ?? "" }
             guard !dirty.isEmpty else { return written }
-            let graph = StoreMergeGraph(connection: connection)
+            let graph = StoreMergeGraph(connection: connection, known: known)
             let changed = Set(dirty.compactMap(RecordID.init))
             var previous: [RecordID: [RecordID]] = [:]
             for id in changed { previous[id] = try members(ofClusterOf: id) }
@@ -74,7 +81,10 @@ final class StoreMergeGraph: MergeGraph {
     let connection: Connection
     private var decoded: [RecordID: Project?] = [:]
 
-    init(connection: Connection) { self.connection = connection }
+    init(connection: Connection, known: [RecordID: Project] = [:]) {
+        self.connection = connection
+        decoded = known.mapValues { Optional($0) }
+    }
 
     func record(_ id: RecordID) -> Project? {
         if let cached = decoded[id] { return cached }
