@@ -3,6 +3,7 @@
 #   make demo    build release, create a Sichuan node in ./demo-data, load and search it
 #   make test    install what the build and the tests need, build, run the whole test suite
 #   make bench   benchmarks, each printed as a ratio to a bare-tool baseline of the same run
+#   make soak    the convergence test with 5,000 seeded schedules
 #
 # Every target first installs the Debian packages it needs when they are missing
 # (apt-get update first, only then); run as root or with sudo available.
@@ -51,11 +52,16 @@ test: deps-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-demo: release
+demo: deps-test release
 	@scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang"
 
 bench: deps-bench release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang"
+
+# The convergence test with many more seeded schedules (KECHUANG_SOAK_SCHEDULES).
+soak: deps-test
+	$(SWIFT) build --build-tests
+	KECHUANG_SOAK_SCHEDULES=$${SCHEDULES:-5000} $(SWIFT) test --skip-build --filter ConvergenceTests
 
 clean:
 	rm -rf .build demo-data bench-data

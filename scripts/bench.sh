@@ -127,3 +127,100 @@ for path in /feeds/checkpoints.json /feeds/sichuan/pages/0.jsonl; do
   printf '%-44s %10.0f req/s  (errors: %s)\n' "nginx, exported $path" "$theirs" "$theirs_errors"
   printf '%-44s %10s x   (target >= 0.5)\n' "serve ratio $path" "$(ratio "$ours" "$theirs")"
 done
+
+echo
+echo "== sync: a node pulls the $count-record origin over loopback =="
+# The origin: the node of the import benchmark, served.
+origin_port=$(free_port)
+"$kechuang" --data "$dir/node" serve --listen "127.0.0.1:$origin_port" --sync-interval 0 > "$dir/origin.log" 2>&1 &
+origin_pid=$!
+trap 'kill $serve_pid $nginx_pid $origin_pid 2>/dev/null; wait 2>/dev/null' EXIT
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$origin_port/healthz" && break; sleep 0.1; done
+root_key=$("$kechuang" --data "$dir/node" keys show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["root"]["key"])')
+"$kechuang" --data "$dir/pull" init --node-id beijing --name bench --region beijing >/dev/null
+"$kechuang" --data "$dir/pull" peer add sichuan "http://127.0.0.1:$origin_port" --root-key "$root_key" >/dev/null
+start=$(now)
+/usr/bin/time -f "%M" -o "$dir/sync.rss" "$kechuang" --data "$dir/pull" sync >/dev/null
+full=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
+
+# The bare limit: curl fetching the same files over one keep-alive connection, plus sqlite3
+# loading the rows the sync wrote into the same schema and indexes.
+size=$(curl -s "http://127.0.0.1:$origin_port/feeds/sichuan/checkpoint.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["size"])')
+python3 - "$origin_port" "$size" > "$dir/urls.txt" <<'PY'
+import sys
+port, size = int(sys.argv[1]), int(sys.argv[2])
+base = f"http://127.0.0.1:{port}"
+print(f"url = {base}/feeds/checkpoints.json\noutput = /dev/null")
+print(f"url = {base}/feeds/sichuan/page-roots/{size}.json\noutput = /dev/null")
+for page in range((size + 255) // 256):
+    width = min(256, size - page * 256)
+    name = f"{page}.jsonl" if width == 256 else f"{page}.p{width}.jsonl"
+    for kind in ("pages", "bodies"):
+        print(f"url = {base}/feeds/sichuan/{kind}/{name}\noutput = /dev/null")
+PY
+{
+  echo "BEGIN;"
+  for table in records log_entries log_pages checkpoints record_links unified cluster_members; do
+    sqlite3 "$dir/pull/kechuang.db" ".mode insert $table" "SELECT * FROM $table"
+  done
+  "$bench" grams-sql "$dir/pull/kechuang.db"
+  echo "COMMIT;"
+} > "$dir/pull.sql"
+"$kechuang" --data "$dir/pull-base" init --node-id beijing --name bench --region beijing >/dev/null
+sqlite3 "$dir/pull-base/kechuang.db" "DELETE FROM log_entries; DELETE FROM log_pages; DELETE FROM checkpoints; DELETE FROM published"
+start=$(now)
+curl -s --compressed -K "$dir/urls.txt"
+sqlite3 -cmd "PRAGMA synchronous = NORMAL" "$dir/pull-base/kechuang.db" < "$dir/pull.sql"
+bare=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
+printf '%-44s %10.2f s\n' "kechuang sync (full, $size entries)" "$full"
+printf '%-44s %10.2f s\n' "bare limit: curl + sqlite3 load" "$bare"
+printf '%-44s %10s x   (target <= 1.5)\n' "full sync ratio" "$(ratio "$full" "$bare")"
+printf '%-44s %10d MB\n' "full sync peak memory (max RSS)" "$(( $(cat "$dir/sync.rss") / 1024 ))"
+
+# 100 changes at the origin, then an incremental sync.
+python3 - "$dir/records.json" > "$dir/changes.json" <<'PY'
+import json, sys
+records = []
+with open(sys.argv[1], encoding="utf-8") as handle:
+    for line in handle:
+        line = line.strip().rstrip(",")
+        if line.startswith("{"):
+            records.append(json.loads(line))
+        if len(records) == 100:
+            break
+for record in records:
+    record["summary"] = record["summary"] + "（更新）"
+print(json.dumps(records, ensure_ascii=False))
+PY
+"$kechuang" --data "$dir/node" import "$dir/changes.json" >/dev/null
+start=$(now)
+"$kechuang" --data "$dir/pull" sync >/dev/null
+incremental=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
+start=$(now)
+"$kechuang" --data "$dir/pull" sync --json > "$dir/poll.json"
+poll=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
+unchanged=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("yes" if all(p["not_modified"] for p in d["peers"]) else "no")' "$dir/poll.json")
+printf '%-44s %10.3f s  (%s%% of the full sync; target < 2%%)\n' "incremental sync of 100 changes" "$incremental" \
+  "$(awk -v a="$incremental" -v b="$full" 'BEGIN { printf "%.2f", 100 * a / b }')"
+printf '%-44s %10.3f s  (one conditional request answered 304: %s)\n' "unchanged poll" "$poll" "$unchanged"
+
+if [ "${BENCH_MILLION:-1}" = 1 ]; then
+  echo
+  echo "== peak memory syncing 1,000,000 records (BENCH_MILLION=0 skips) =="
+  "$kechuang" --data "$dir/million" init --node-id chongqing --name bench --region chongqing >/dev/null
+  "$kechuang" generate --region chongqing --count 1000000 --seed 9 --out "$dir/million.json" >/dev/null
+  "$kechuang" --data "$dir/million" import "$dir/million.json" >/dev/null
+  rm -f "$dir/million.json"
+  million_port=$(free_port)
+  "$kechuang" --data "$dir/million" serve --listen "127.0.0.1:$million_port" --sync-interval 0 > "$dir/million.log" 2>&1 &
+  million_pid=$!
+  trap 'kill $serve_pid $nginx_pid $origin_pid $million_pid 2>/dev/null; wait 2>/dev/null' EXIT
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$million_port/healthz" && break; sleep 0.1; done
+  million_key=$("$kechuang" --data "$dir/million" keys show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["root"]["key"])')
+  "$kechuang" --data "$dir/million-pull" init --node-id beijing --name bench --region beijing >/dev/null
+  "$kechuang" --data "$dir/million-pull" peer add chongqing "http://127.0.0.1:$million_port" --root-key "$million_key" >/dev/null
+  start=$(now)
+  /usr/bin/time -f "%M" -o "$dir/million.rss" "$kechuang" --data "$dir/million-pull" sync >/dev/null
+  printf '%-44s %10.1f s\n' "sync of 1,000,000 records" "$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')"
+  printf '%-44s %10d MB  (target < 300)\n' "sync peak memory (max RSS)" "$(( $(cat "$dir/million.rss") / 1024 ))"
+fi

@@ -1,25 +1,32 @@
 #!/usr/bin/env bash
-# make demo: a Sichuan node in ./demo-data with the Sichuan sample catalog and a generated
-# 4,670-project catalog in the conference's exact mix, then its stats and a few Chinese searches.
-# Running it again reuses the node; the imports are then no-ops.
+# make demo: the three-region federation on one machine (deploy/federation/run-local.sh).
+# Sichuan holds its sample catalog and a generated 4,670-project catalog in the conference's exact
+# mix; Beijing and Chongqing their samples and 300 generated projects each. Each node serves its
+# signed feed on 127.0.0.1 and pulls the other two; all three reach the same catalog digest.
+# Running it again reuses the nodes (the imports are then no-ops). The servers are stopped at the end.
 set -euo pipefail
 kechuang="$1"
 data="${DEMO_DATA:-./demo-data}"
-run() { printf '\n$ kechuang %s\n' "$*"; "$kechuang" --data "$data" "$@"; }
+run() { printf '\n$ kechuang %s\n' "$*"; "$kechuang" --data "$data/sichuan" "$@"; }
+trap 'deploy/federation/run-local.sh "$kechuang" "$data" stop' EXIT
 
-if [ -f "$data/kechuang.db" ]; then
-  echo "Reusing the node in $data"
-else
-  run init --node-id sichuan --name "四川省科学技术协会" --region sichuan
-fi
-run import protocols/examples/sichuan.json
-run generate --region sichuan --count 4670 --seed 2024 --out "$data/generated-4670.json"
-run import "$data/generated-4670.json"
+echo "Starting three nodes (Sichuan, Beijing, Chongqing) on 127.0.0.1:$(( ${PORT_BASE:-8600} + 1 ))–$(( ${PORT_BASE:-8600} + 3 ))…"
+deploy/federation/run-local.sh "$kechuang" "$data" start
+
 run stats
+printf '\n$ kechuang stats --json   (on each node: the same unified catalog)\n'
+for node in sichuan beijing chongqing; do
+  "$kechuang" --data "$data/$node" stats --json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+node, total, clusters, digest = d["node"], d["total"], d["clusters"], d["catalog_digest"]
+print(f"  {node:10} {total} records in {clusters} clusters, digest {digest}")'
+done
+run peer status
 run search 毫米波 --limit 3
 run search 燃气轮机 --limit 3
 run search 先進毫米波 --limit 2          # Traditional script finds Simplified records
-run search ＯＲＣ --limit 2              # full-width letters
+run search 碳捕集 --limit 3              # Chongqing's projects, found in Sichuan
+run search "D9000PRO" --limit 1         # Beijing's
 run search 光 kind:achievement --limit 2   # one character, with a filter
-run search 碳捕集 --include-expired --limit 2
 run list --kind finance --limit 3

@@ -81,9 +81,10 @@ struct OriginSync {
             }
         }
         // 4. The best offer: the largest, current before expired.
+        // Among equals, the origin itself before relays, then peers by id.
         let ranked = valid.sorted {
-            ($0.offer.checkpoint.size, $0.freshness == .current ? 1 : 0, $1.offer.peer.id)
-                > ($1.offer.checkpoint.size, $1.freshness == .current ? 1 : 0, $0.offer.peer.id)
+            ($0.offer.checkpoint.size, $0.freshness == .current ? 1 : 0, $0.offer.peer.id == origin ? 1 : 0, $1.offer.peer.id)
+                > ($1.offer.checkpoint.size, $1.freshness == .current ? 1 : 0, $1.offer.peer.id == origin ? 1 : 0, $0.offer.peer.id)
         }
         for (offer, freshness) in ranked {
             switch SyncPlan.judge(offered: offer.checkpoint, held: before.checkpoint) {

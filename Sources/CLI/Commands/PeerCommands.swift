@@ -167,16 +167,22 @@ enum PeerStatusCommand: Command {
             return
         }
         let out = context.out
+        let peers = value["peers"]?.arrayValue ?? []
+        let origins = value["origins"]?.arrayValue ?? []
+        // Names in one column, as wide as the longest.
+        let width = (peers.compactMap { $0["id"]?.stringValue } + origins.compactMap { $0["origin"]?.stringValue }).map(\.count).max() ?? 0
+        func column(_ text: String?) -> String { (text ?? "").padding(toLength: width, withPad: " ", startingAt: 0) }
         out.line("Peers:")
-        for peer in value["peers"]?.arrayValue ?? [] {
-            out.line("  \(peer["id"]?.stringValue ?? "")  \(peer["state"]?.stringValue ?? "")  \(peer["url"]?.stringValue ?? "")")
+        for peer in peers {
+            out.line("  \(column(peer["id"]?.stringValue))  \((peer["state"]?.stringValue ?? "").padding(toLength: 5, withPad: " ", startingAt: 0))  \(peer["url"]?.stringValue ?? "")")
             if let error = peer["last_error"]?.stringValue { out.line("      last error: \(error)") }
             if let retry = peer["retry_after"]?.stringValue { out.line("      circuit open until \(retry)") }
         }
         out.line("Origins:")
-        for origin in value["origins"]?.arrayValue ?? [] {
+        for origin in origins {
             let size = origin["checkpoint"]?["size"]?.intValue.map(String.init) ?? "-"
-            out.line("  \(origin["origin"]?.stringValue ?? "")  \(origin["state"]?.stringValue ?? "")  checkpoint \(size), log \(origin["log_size"]?.intValue ?? 0) entries\(origin["source"]?.stringValue.map { ", from \($0)" } ?? "")")
+            let state = (origin["state"]?.stringValue ?? "").padding(toLength: 5, withPad: " ", startingAt: 0)
+            out.line("  \(column(origin["origin"]?.stringValue))  \(state)  checkpoint \(size), log \(origin["log_size"]?.intValue ?? 0) entries\(origin["source"]?.stringValue.map { ", from \($0)" } ?? "")")
             if let error = origin["last_error"]?.stringValue { out.line("      last error: \(error)") }
             for evidence in origin["fork_evidence"]?.arrayValue ?? [] {
                 out.line("      evidence (\(evidence["first_source"]?.stringValue ?? "")): \(evidence["first"].map { JSONWriter.string($0, pretty: false) } ?? "")")
