@@ -63,15 +63,15 @@ let package = Package(
             name: "kechuang-bench", dependencies: ["Catalog", "Feed", "JSON", "Query", "Signing", "SQLite", "Store"]),
 
         // Tests.
-        .target(name: "TestSupport", dependencies: ["JSON"], path: "Sources/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["CShims", "JSON"], path: "Sources/TestSupport"),
         .testTarget(name: "JSONTests", dependencies: ["JSON"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CompressionTests", dependencies: ["Compression"]),
+        .testTarget(name: "CompressionTests", dependencies: ["Compression", "TestSupport"]),
         .testTarget(name: "HTTPClientTests", dependencies: ["HTTPClient", "TestSupport"]),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "TestSupport"]),
         .testTarget(name: "SigningTests", dependencies: ["Signing"], resources: [.copy("Fixtures")]),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "JSON", "TestSupport"]),
-        .testTarget(name: "FeedTests", dependencies: ["Catalog", "Feed", "JSON", "Signing"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "FeedTests", dependencies: ["Catalog", "Feed", "JSON", "Signing", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Merge", "Signing", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),

@@ -372,28 +372,9 @@ public enum Behaviour {
 
 /// `bytes` compressed by `/bin/gzip`.
 public func gzip(_ bytes: [UInt8]) throws -> [UInt8] {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-    process.arguments = ["-c", "-n"]
-    let input = Pipe()
-    let output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try process.run()
-    // Feed stdin from another thread: gzip may fill its stdout pipe before it has read all the input.
-    let writer = input.fileHandleForWriting
-    let data = Data(bytes)
-    let fed = DispatchSemaphore(value: 0)
-    Thread.detachNewThread {
-        writer.write(data)
-        try? writer.close()
-        fed.signal()
-    }
-    let compressed = output.fileHandleForReading.readDataToEndOfFile()
-    fed.wait()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw POSIXError(.EIO) }
-    return Array(compressed)
+    let result = try ProcessRunner.runBytes("/bin/gzip", ["-c", "-n"], input: bytes, timeout: 60)
+    guard result.status == 0 else { throw POSIXError(.EIO) }
+    return result.stdout
 }
 
 /// Seconds since `start`.

@@ -18,56 +18,46 @@ public enum ProcessRunner {
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         directory: String? = nil, input: [UInt8]? = nil, timeout: Double = 300
     ) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        env["KECHUANG_DATA"] = nil
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
-        process.standardOutput = outPipe
-        process.standardError = errPipe
-        process.standardInput = inPipe
-        // Drain both pipes concurrently: a child that fills one pipe's buffer would block forever.
-        let outData = DataBox(), errData = DataBox()
-        let group = DispatchGroup()
-        for (pipe, box) in [(outPipe, outData), (errPipe, errData)] {
-            group.enter()
-            DispatchQueue.global().async {
-                box.set(pipe.fileHandleForReading.readDataToEndOfFile())
-                group.leave()
-            }
-        }
-        try process.run()
-        if let input { inPipe.fileHandleForWriting.write(Data(input)) }
-        try? inPipe.fileHandleForWriting.close()
-        let finished = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            process.waitUntilExit()
-            finished.signal()
-        }
-        var timedOut = false
-        if finished.wait(timeout: .now() + timeout) == .timedOut {
-            timedOut = true
-            // SIGKILL, not terminate(): children of the test runner may inherit a signal mask that
-            // blocks SIGTERM, and a hung child must not hang the suite.
-            kill(process.processIdentifier, SIGKILL)
-            finished.wait()
-        }
-        group.wait()
-        var stderr = String(decoding: errData.get(), as: UTF8.self)
-        if timedOut { stderr += "\n[killed after \(timeout) s]" }
-        return ProcessResult(
-            status: timedOut ? -1 : process.terminationStatus, stdout: String(decoding: outData.get(), as: UTF8.self),
-            stderr: stderr)
+        let result = try runBytes(executable, arguments, environment: environment, directory: directory, input: input, timeout: timeout)
+        var stderr = String(decoding: result.stderr, as: UTF8.self)
+        if result.timedOut { stderr += "\n[killed after \(timeout) s]" }
+        return ProcessResult(status: result.timedOut ? -1 : result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: stderr)
     }
-}
 
-/// A lock-protected box the pipe readers fill.
-private final class DataBox: Sendable {
-    private let data = Mutex(Data())
-    func set(_ value: Data) { data.withLock { $0 = value } }
-    func get() -> Data { data.withLock { $0 } }
+    /// Runs `executable` as `run` does, and returns its output as bytes.
+    public static func runBytes(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        directory: String? = nil, input: [UInt8]? = nil, timeout: Double = 300
+    ) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8], timedOut: Bool) {
+        let stdin = try ChildProcess.pipe()
+        let stdout = try ChildProcess.pipe()
+        let stderr = try ChildProcess.pipe()
+        let child: ChildProcess
+        do {
+            child = try ChildProcess(executable, arguments, environment: environment, directory: directory,
+                                     input: stdin.read, output: stdout.write, error: stderr.write)
+        } catch {
+            for fd in [stdin.read, stdin.write, stdout.read, stdout.write, stderr.read, stderr.write] { close(fd) }
+            throw error
+        }
+        for fd in [stdin.read, stdout.write, stderr.write] { close(fd) }
+        // Both pipes drained concurrently: a child that fills one pipe's buffer would block forever.
+        let outData = Mutex<[UInt8]>([]), errData = Mutex<[UInt8]>([])
+        let drained = DispatchSemaphore(value: 0), fed = DispatchSemaphore(value: 0)
+        ChildProcess.drain(stdout.read, chunk: { piece in outData.withLock { $0 += piece } }, done: { drained.signal() })
+        ChildProcess.drain(stderr.read, chunk: { piece in errData.withLock { $0 += piece } }, done: { drained.signal() })
+        ChildProcess.feed(stdin.write, input ?? [], done: fed)
+        var status = child.wait(timeout: timeout)
+        let timedOut = status == nil
+        if timedOut {
+            // SIGKILL: a hung child must not hang the suite.
+            child.send(SIGKILL)
+            status = child.wait(timeout: 60)
+        }
+        // Output is complete once both pipes reach their end (a grandchild holding them open is
+        // waited for no longer than the child).
+        for _ in 0..<2 { _ = drained.wait(timeout: .now() + (timedOut ? 5 : timeout)) }
+        _ = fed.wait(timeout: .now() + 5)
+        return (status ?? -1, outData.withLock { $0 }, errData.withLock { $0 }, timedOut)
+    }
 }

@@ -4,6 +4,7 @@ import Foundation
 import JSON
 import Signing
 import Testing
+import TestSupport
 
 // The kechuang-feed/1 test vectors in `protocols/vectors` (see its README.md): a small valid log of
 // origin `vectorland`, Merkle proofs over it, and negative cases, all generated here from fixed
@@ -892,16 +893,8 @@ private enum IndependentChecker {
 
     /// Runs python3 with `arguments`; returns its exit status and its output.
     static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try ProcessRunner.run(python, arguments, timeout: 300)
+        return (result.status, result.stdout + result.stderr)
     }
 }
 

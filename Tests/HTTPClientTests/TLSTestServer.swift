@@ -8,7 +8,7 @@ final class TLSTestServer {
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: opensslPath) }
 
     let port: Int
-    private let process = Process()
+    private var process: BackgroundProcess?
     private let directory: URL
 
     init() throws {
@@ -16,43 +16,29 @@ final class TLSTestServer {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let key = directory.appendingPathComponent("key.pem").path
         let certificate = directory.appendingPathComponent("cert.pem").path
-        let request = Process()
-        request.executableURL = URL(fileURLWithPath: Self.opensslPath)
-        request.arguments = [
+        let request = try ProcessRunner.run(Self.opensslPath, [
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
             "-keyout", key, "-out", certificate, "-days", "1", "-subj", "/CN=127.0.0.1",
-        ]
-        request.standardError = FileHandle.nullDevice
-        try request.run()
-        request.waitUntilExit()
-        guard request.terminationStatus == 0 else { throw POSIXError(.EIO) }
+        ], timeout: 60)
+        guard request.status == 0 else { throw POSIXError(.EIO) }
 
         port = try TestServer.closedPort()
-        process.executableURL = URL(fileURLWithPath: Self.opensslPath)
-        process.arguments = ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // s_server prints ACCEPT once it listens; end of output first means it failed to start.
-        var printed = ""
-        while !printed.contains("ACCEPT") {
-            let data = output.fileHandleForReading.availableData
-            guard !data.isEmpty else {
-                stop()
-                throw POSIXError(.EADDRINUSE)
-            }
-            printed += String(decoding: data, as: UTF8.self)
+        let server = try BackgroundProcess(
+            Self.opensslPath, ["s_server", "-accept", "127.0.0.1:\(port)", "-cert", certificate, "-key", key, "-www"])
+        process = server
+        // s_server prints ACCEPT once it listens; an exit first means it failed to start.
+        do {
+            _ = try server.waitForLine(containing: "ACCEPT", timeout: 30)
+        } catch {
+            stop()
+            throw error
         }
     }
 
     func stop() {
-        if process.isRunning {
-            // SIGKILL, not Process.terminate(): a child started from a pool thread inherits that thread's
-            // signal mask, in which SIGTERM is blocked, so s_server would never see it.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
+        process?.send(SIGKILL)
+        _ = process?.waitForExit(timeout: 10)
+        process = nil
         try? FileManager.default.removeItem(at: directory)
     }
 

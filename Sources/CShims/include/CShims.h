@@ -130,4 +130,15 @@ static inline CURLMcode kc_shims_curl_multi_setopt_long(CURLM *handle, CURLMopti
     return curl_multi_setopt(handle, option, value);
 }
 
+// MARK: - Processes (for tests)
+
+#include <sys/types.h>
+
+/// Starts `path` with posix_spawn: standard input, output and error from the three descriptors,
+/// every other descriptor closed, no signal blocked and every handler at its default, in
+/// `directory` when not NULL. Returns the child's pid, or -1 with `*error` set to the errno.
+/// (The GNU spawn extensions this needs are not visible to Swift's Glibc module.)
+pid_t kc_shims_spawn(const char *path, char *const argv[], char *const envp[], const char *directory,
+                     int in_fd, int out_fd, int err_fd, int *error);
+
 #endif
