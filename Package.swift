@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(
             name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Merge", "Signing", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),
-        .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON"]),
+        .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON", "TestSupport"]),
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),

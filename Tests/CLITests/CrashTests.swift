@@ -30,7 +30,7 @@ import Testing
         let node = try CLI()
         try node.initNode()
         #expect(try node.run("peer", "add", "chongqing", String(base), "--root-key", root).status == 0)
-        var random = SeededRandom(state: 20_261_126)
+        var random = SeededRandom(seed: 20_261_126)
         var sizes: [Int] = []
         for kill in 1...20 {
             let sync = try BackgroundProcess(Repository.binary, ["--data", node.data.path, "sync", "--peer", "chongqing"])
@@ -54,17 +54,5 @@ import Testing
         let stats = try node.json("stats", "--json")
         #expect(stats["catalog_digest"]?.stringValue == expected)
         #expect(stats["by_origin"]?["chongqing"] == 20_000)
-    }
-}
-
-/// SplitMix64, for the kill schedule.
-struct SeededRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Feed
+import TestSupport
 import Testing
 
 /// Page math (feed.md §5): the tree's root from page roots, and page proofs as inclusion proofs in the
@@ -7,7 +8,7 @@ import Testing
 struct MerklePageTests {
     /// 1,300 leaves: five full pages and a partial sixth.
     static let leafHashes: [[UInt8]] = {
-        var random = SplitMix64(seed: 256)
+        var random = SeededRandom(seed: 256)
         return random.leaves(1300).map { Merkle.leafHash($0) }
     }()
 
@@ -27,7 +28,7 @@ struct MerklePageTests {
 
     /// The same at random sizes up to 100,000 and at the page boundaries around 2^16.
     @Test func pageRootsGiveTheTreeRootAtLargeSizes() {
-        var random = SplitMix64(seed: 100_000)
+        var random = SeededRandom(seed: 100_000)
         // Random 32-byte values stand in for leaf hashes: the page math never looks inside them.
         let tree = PagedHashes((0..<100_000).map { _ in random.bytes(32) })
         let sizes =
@@ -103,7 +104,7 @@ struct MerklePageTests {
     /// wrong size, a truncated or an extended proof.
     @Test func pageProofRejectsTampering() throws {
         let tree = PagedHashes(Self.leafHashes)
-        var random = SplitMix64(seed: 8)
+        var random = SeededRandom(seed: 8)
         let roots = (0...tree.leafHashes.count).map { size in
             let (pageRoots, tailRoot) = Self.pages(of: size, in: tree)
             return Merkle.root(pageRoots: pageRoots, tailRoot: tailRoot)

@@ -1,5 +1,6 @@
 import Feed
 import Signing
+import TestSupport
 import Testing
 
 /// RFC 6962 §2.1 (MTH), §2.1.1 (PATH) and §2.1.2 (PROOF, SUBPROOF), transcribed as the RFC writes them:
@@ -177,14 +178,14 @@ struct MerkleReferenceTests {
 
     /// The leaves of the growing tree: random inputs and their leaf hashes, made once.
     static let growingTree: (data: [[UInt8]], leafHashes: [[UInt8]]) = {
-        var random = SplitMix64(seed: 6962)
+        var random = SeededRandom(seed: 6962)
         let data = random.leaves(300)
         return (data, data.map { Merkle.leafHash($0) })
     }()
 
     /// The leaves of the large tree: random inputs and their leaf hashes, made once.
     static let largeTree: (data: [[UInt8]], leafHashes: [[UInt8]]) = {
-        var random = SplitMix64(seed: 9162)
+        var random = SeededRandom(seed: 9162)
         let data = random.leaves(2100)
         return (data, data.map { Merkle.leafHash($0) })
     }()

@@ -1,25 +1,8 @@
 import Feed
+import TestSupport
 import Testing
 
-/// SplitMix64 (Steele, Lea, Flood 2014): a seeded generator, so that every random tree in these tests is the
-/// same on every run and a failure names a reproducible case.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
-extension SplitMix64 {
+extension SeededRandom {
     /// `count` random byte strings of 0…48 bytes: the leaf inputs (entry lines) of a test tree.
     mutating func leaves(_ count: Int) -> [[UInt8]] {
         (0..<count).map { _ in bytes(Int.random(in: 0...48, using: &self)) }

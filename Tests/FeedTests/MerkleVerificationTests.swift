@@ -1,4 +1,5 @@
 import Feed
+import TestSupport
 import Testing
 
 /// Malformed input to the verifiers is rejected and never traps; bad arguments to the generators throw.
@@ -11,7 +12,7 @@ struct MerkleVerificationTests {
         let root: [UInt8]
 
         init(size: Int = 21) {
-            var random = SplitMix64(seed: 21)
+            var random = SeededRandom(seed: 21)
             leafHashes = random.leaves(size).map { Merkle.leafHash($0) }
             hasher = LeafHashes(leafHashes)
             root = Merkle.root(leafHashes: leafHashes[...])
@@ -193,7 +194,7 @@ struct MerkleVerificationTests {
     /// Random arguments and random proofs (random lengths, random hash sizes), plus random mutations of
     /// valid proofs: nothing traps, and nothing but the unmutated proofs verifies.
     @Test func randomInputIsRejectedWithoutTrapping() throws {
-        var random = SplitMix64(seed: 0xf022)
+        var random = SeededRandom(seed: 0xf022)
         let tree = Tree(size: 100)
         func randomProof() -> [[UInt8]] {
             (0..<Int.random(in: 0...70, using: &random)).map { _ in
@@ -246,7 +247,7 @@ struct MerkleVerificationTests {
 
     /// One random change: a flipped bit, a dropped, duplicated or inserted hash, two hashes swapped, or a
     /// hash cut short.
-    private func mutate(_ proof: [[UInt8]], using random: inout SplitMix64) -> [[UInt8]] {
+    private func mutate(_ proof: [[UInt8]], using random: inout SeededRandom) -> [[UInt8]] {
         var proof = proof
         let position = proof.isEmpty ? 0 : Int.random(in: 0..<proof.count, using: &random)
         switch Int.random(in: 0..<6, using: &random) {

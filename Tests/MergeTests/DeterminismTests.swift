@@ -1,6 +1,7 @@
 import Catalog
 import JSON
 import Merge
+import TestSupport
 import Testing
 
 /// The unified catalog depends on the records only, never on the order they arrive in.
@@ -26,7 +27,7 @@ import Testing
 
     @Test(arguments: 1...20)
     func anyOrderGivesTheSameCanonicalLines(seed: UInt64) {
-        var random = TestRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         let shuffled = random.shuffle(Self.catalog.records)
         #expect(Merge.canonicalLines(Merge.rebuild(shuffled)) == Merge.canonicalLines(Self.reference))
     }

@@ -1,5 +1,6 @@
 import Catalog
 import Merge
+import TestSupport
 
 /// A generated federation: catalogs of a few origins, with some projects listed again by another
 /// origin (same duplicate key, small differences) and `same_as` links, some to missing records.
@@ -16,7 +17,7 @@ struct FederatedCatalog {
     ///   contact, service agent or IP rights): tests that rebuild the catalog after every change
     ///   spend most of their time writing canonical JSON, which the cluster logic does not need.
     init(perOrigin: Int, reservePerOrigin: Int = 0, seed: UInt64, slim: Bool = false) {
-        var random = TestRandom(seed: seed)
+        var random = SeededRandom(seed: seed)
         var records: [Project] = []
         var reserve: [Project] = []
         for origin in Self.origins {

@@ -1,5 +1,6 @@
 import Catalog
 import Merge
+import TestSupport
 import Testing
 
 /// Incremental recompute (`affectedClusters` + `unify`) stays byte-identical to a full rebuild.
@@ -48,7 +49,7 @@ import Testing
         let federation = FederatedCatalog(perOrigin: 25, reservePerOrigin: 30, seed: 11, slim: true)
         var reserve = federation.reserve
         var catalog = MaintainedCatalog(federation.records)
-        var random = TestRandom(seed: 2026)
+        var random = SeededRandom(seed: 2026)
         var counter = 0
         var recomputed = 0
         var multiMemberSeen = 0

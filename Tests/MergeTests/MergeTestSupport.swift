@@ -1,39 +1,7 @@
 import Catalog
 import JSON
 import Merge
-
-/// SplitMix64 (Steele, Lea and Flood, 2014): a small seeded generator, so that every run of the
-/// randomized tests draws the same sequence on every machine and Swift version.
-struct TestRandom {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A number in `0..<bound`; `bound` must be positive.
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-
-    /// True with a probability of `percent` in a hundred.
-    mutating func chance(_ percent: Int) -> Bool { below(100) < percent }
-
-    mutating func pick<Element>(_ elements: [Element]) -> Element { elements[below(elements.count)] }
-
-    /// A Fisher–Yates shuffle, spelled out so that it does not depend on the standard library's.
-    mutating func shuffle<Element>(_ elements: [Element]) -> [Element] {
-        var result = elements
-        for index in result.indices.reversed() where index > 0 {
-            result.swapAt(index, below(index + 1))
-        }
-        return result
-    }
-}
+import TestSupport
 
 /// Records and log entries for the merge tests.
 enum Fixture {
@@ -69,7 +37,7 @@ enum Fixture {
     /// `count` generated records of `region`, with node fields set from `random`.
     ///
     /// Creation times come from a small set so that stewards are sometimes decided by the id.
-    static func generated(_ region: String, count: Int, seed: UInt64, _ random: inout TestRandom) -> [Project] {
+    static func generated(_ region: String, count: Int, seed: UInt64, _ random: inout SeededRandom) -> [Project] {
         var generator = CatalogGenerator(region: Region(code: region)!, count: count, seed: seed, today: today)
         var projects: [Project] = []
         while var project = generator.next() {
@@ -88,7 +56,7 @@ enum Fixture {
     /// list it: Traditional characters, full-width letters and other punctuation in the title and
     /// the organisation (same duplicate key), and possibly another stage, summary and keywords.
     static func copy(
-        _ project: Project, to origin: String, local: String, _ random: inout TestRandom
+        _ project: Project, to origin: String, local: String, _ random: inout SeededRandom
     ) -> Project {
         var copy = project
         copy.id = RecordID(origin: origin, local: local)!

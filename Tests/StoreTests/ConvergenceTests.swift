@@ -8,18 +8,6 @@ import Store
 import TestSupport
 import Testing
 
-/// SplitMix64: a small seeded generator, so every schedule can be replayed from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A simulated federation: every node is an origin (it writes its own records) and a receiver
 /// (it applies the others' logs, from the origin or from any node that relays a copy).
 struct Federation {
@@ -31,7 +19,7 @@ struct Federation {
 
     init(seed: UInt64, origins: Int) async throws {
         directory = try TemporaryDirectory(prefix: "federation")
-        random = SeededRandom(state: seed)
+        random = SeededRandom(seed: seed)
         let names = ["sichuan", "beijing", "chongqing", "shanghai", "guangdong"].prefix(origins)
         for name in names {
             let store = try CatalogStore.create(

@@ -11,14 +11,16 @@ enum ServeCommand: Command {
     static let spec = CommandSpec(
         name: "serve",
         summary: "Serve the feed, the catalog and the admin API over HTTP until SIGINT or SIGTERM.",
-        usage: "[--listen HOST:PORT] [--threads N] [--max-connections-per-client N] [--idle-timeout SECONDS]",
+        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--idle-timeout SECONDS] [--max-body-bytes N] [--mirror URL]",
         discussion: """
             Serves the signed feed of every origin the node holds (protocols/feed.md: manifest,
             checkpoints, pages, bodies, page roots, proofs), public catalog reads (/v1/search,
             /v1/projects/ID, /v1/stats), the admin API (PUT and DELETE /v1/projects/ID, POST
             /v1/projects/import, with Authorization: Bearer <DIR/admin.token>), /healthz and
             /metrics (Prometheus), and GET /v1/peers (sync state). It pulls its peers' feeds every
-            --sync-interval seconds (kechuang sync), and serves the origins it holds verbatim, so
+            --sync-interval seconds (kechuang sync; each origin that grew or is not ok is printed
+            as `sync: origin ID: STATE BEFORE → AFTER entries`, failing peers go to standard
+            error), and serves the origins it holds verbatim, so
             peers without a direct route can sync them through it. CLI commands keep working while
             it runs (import, redact, export, sync, …), and their writes are served at once. The checkpoint is re-issued before
             it expires (checked every minute, re-signed daily). SIGINT or SIGTERM stops it
@@ -80,6 +82,10 @@ enum ServeCommand: Command {
                         let report = try await SyncPipeline(store: store, client: client).run()
                         for peer in report.peers where !peer.ok {
                             FileHandle.standardError.write(Data("kechuang serve: sync with \(peer.peer): \(peer.error ?? "failed")\n".utf8))
+                        }
+                        // What changed, one line per origin that grew or is not ok.
+                        for origin in report.origins where origin.after > origin.before || origin.state != .ok {
+                            FileHandle.standardOutput.write(Data("sync: \(SyncCommand.line(origin))\n".utf8))
                         }
                     } catch {
                         FileHandle.standardError.write(Data("kechuang serve: sync: \(error)\n".utf8))

@@ -53,10 +53,13 @@ enum SyncCommand: Command {
             let state = peer.skipped ? "skipped" : (peer.ok ? (peer.notModified ? "ok (unchanged)" : "ok") : "error")
             context.out.line("peer \(peer.peer): \(state)\(peer.error.map { " — \($0)" } ?? "")")
         }
-        for origin in report.origins {
-            let change = origin.after > origin.before ? " \(origin.before) → \(origin.after) entries" : ""
-            context.out.line("origin \(origin.origin): \(origin.state.rawValue)\(change)\(origin.error.map { " — \($0)" } ?? "")")
-        }
+        for origin in report.origins { context.out.line(line(origin)) }
+    }
+
+    /// `origin ID: STATE[ BEFORE → AFTER entries][ — ERROR]`.
+    static func line(_ origin: SyncReport.OriginResult) -> String {
+        let change = origin.after > origin.before ? " \(origin.before) → \(origin.after) entries" : ""
+        return "origin \(origin.origin): \(origin.state.rawValue)\(change)\(origin.error.map { " — \($0)" } ?? "")"
     }
 }
 
