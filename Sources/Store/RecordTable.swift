@@ -10,26 +10,43 @@ import SQLite
 struct RecordTable {
     let connection: Connection
 
+    /// A record's row (the values of `RecordRow.insertColumns`, `dup_key` last) and its search
+    /// grams: everything the write needs that does not read the database, so that a sync can
+    /// compute it for the next page while the current one is written.
+    struct PreparedRow: Sendable {
+        let values: [SQLValue]
+        let grams: String
+    }
+
+    static func prepare(_ project: Project, body: [UInt8]?) throws -> PreparedRow {
+        let values = try RecordRow.values(for: project, contentHash: try hash(project, body: body), body: body)
+        let folded = values.suffix(4).map { value -> String in
+            if case .text(let text) = value { return text }
+            return ""
+        }
+        return PreparedRow(values: values + [.text(Merge.duplicateKey(project))], grams: SearchGrams.grams(folded))
+    }
+
     /// Inserts a record. `body` is the stored JSON: the node's own full record, or the body line
     /// a peer published, byte for byte (so fields this version does not know are kept).
-    func insert(_ project: Project, body: [UInt8]? = nil) throws {
-        let values = try RecordRow.values(for: project, contentHash: try Self.hash(project, body: body), body: body)
+    /// `prepared` is `prepare(project, body:)` when it was computed ahead.
+    func insert(_ project: Project, body: [UInt8]? = nil, prepared: PreparedRow? = nil) throws {
+        let row = try prepared ?? Self.prepare(project, body: body)
         try connection.run(
-            "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(values.count)))",
-            values + [.text(Merge.duplicateKey(project))])
-        try insertGrams(rowid: connection.lastInsertRowID, values: values)
+            "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(row.values.count)))", row.values)
+        try insertGrams(rowid: connection.lastInsertRowID, grams: row.grams)
         try link(project)
         try markDirty(project.id)
     }
 
     /// Replaces the row `rowid` with a new state of its record.
-    func replace(_ project: Project, rowid: Int64, body: [UInt8]? = nil) throws {
-        let values = try RecordRow.values(for: project, contentHash: try Self.hash(project, body: body), body: body)
+    func replace(_ project: Project, rowid: Int64, body: [UInt8]? = nil, prepared: PreparedRow? = nil) throws {
+        let row = try prepared ?? Self.prepare(project, body: body)
         try deleteGrams(rowid: rowid)
         try connection.run(
-            "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(values.count))) WHERE rowid = ?",
-            values + [.text(Merge.duplicateKey(project)), .integer(rowid)])
-        try insertGrams(rowid: rowid, values: values)
+            "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(row.values.count))) WHERE rowid = ?",
+            row.values + [.integer(rowid)])
+        try insertGrams(rowid: rowid, grams: row.grams)
         try link(project)
         try markDirty(project.id)
     }
@@ -82,14 +99,9 @@ struct RecordTable {
         try connection.run("INSERT OR IGNORE INTO merge_dirty (record_id) VALUES (?)", [.text(id.description)])
     }
 
-    /// Indexes the two-character grams of a row whose `insertColumns` values are `values`.
-    private func insertGrams(rowid: Int64, values: [SQLValue]) throws {
-        let folded = values.suffix(4).map { value -> String in
-            if case .text(let text) = value { return text }
-            return ""
-        }
-        try connection.run(
-            "INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(SearchGrams.grams(folded))])
+    /// Indexes the two-character grams of a row.
+    private func insertGrams(rowid: Int64, grams: String) throws {
+        try connection.run("INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(grams)])
     }
 
     /// Removes a row's grams, re-deriving them from its stored folded columns (contentless FTS5
@@ -105,6 +117,6 @@ struct RecordTable {
     }
 
     private func placeholders(_ count: Int) -> String {
-        Array(repeating: "?", count: count + 1).joined(separator: ", ")
+        Array(repeating: "?", count: count).joined(separator: ", ")
     }
 }

@@ -47,10 +47,12 @@ struct OriginApplier {
             switch Merge.fold(input, origin: origin, lastVersion: last, decodedPut: early) {
             case .put(let project):
                 decoded[project.id] = project
+                // The row computed ahead is that of the same body, hence of this project.
+                let values = early == nil ? nil : prepared?.rows[index]
                 if let row {
-                    try table.replace(project, rowid: row.rowid, body: content)
+                    try table.replace(project, rowid: row.rowid, body: content, prepared: values)
                 } else {
-                    try table.insert(project, body: content)
+                    try table.insert(project, body: content, prepared: values)
                     try connection.run("DELETE FROM tombstones WHERE id = ?", [.text(project.id.description)])
                 }
                 counts.puts += 1
@@ -106,18 +108,30 @@ public struct ApplyCounts: Sendable, Hashable {
 /// decision after its own checks, so applying with or without it gives the same result.
 public struct DecodedBodies: Sendable {
     let decisions: [FoldDecision?]
+    /// The row of each decoded record (nil where the body does not decode into one).
+    let rows: [RecordTable.PreparedRow?]
 
     /// Decodes the bodies of `entries` (one per entry, as the verifier read them).
     public init(origin: String, entries: [LogEntry], bodies: [FeedVerifier.Body]) {
-        decisions = zip(entries, bodies).map { entry, body in
+        let decisions = zip(entries, bodies).map { entry, body in
             Merge.decodePut(OriginApplier.input(entry, body: body), origin: origin)
+        }
+        self.decisions = decisions
+        rows = zip(decisions, bodies).map { decision, body in
+            guard case .put(let project) = decision else { return nil }
+            return try? RecordTable.prepare(project, body: body.content)
         }
     }
 
-    /// The decisions of the entries from `start` on (those a page applies after the held ones).
-    public func dropFirst(_ count: Int) -> DecodedBodies { DecodedBodies(decisions: Array(decisions.dropFirst(count))) }
+    /// The decisions of the entries after the first `count` (those a page applies after the held ones).
+    public func dropFirst(_ count: Int) -> DecodedBodies {
+        DecodedBodies(decisions: Array(decisions.dropFirst(count)), rows: Array(rows.dropFirst(count)))
+    }
 
-    private init(decisions: [FoldDecision?]) { self.decisions = decisions }
+    private init(decisions: [FoldDecision?], rows: [RecordTable.PreparedRow?]) {
+        self.decisions = decisions
+        self.rows = rows
+    }
 }
 
 extension FeedVerifier.Body {
