@@ -5,15 +5,17 @@ import Store
 /// Fetches one peer's feed files through libcurl, with the bounds a hostile peer needs: every
 /// request limited in connect time, total time, speed and size; a few retries with backoff for
 /// network failures (never for what the peer served); the peer's mirrors when its URL fails; and
-/// an overall deadline after which the peer is given up.
+/// a deadline per file, retries and mirrors included, after which the peer is given up. A peer
+/// that fails is thus given up within `budget`, while a healthy one may take as long as its log
+/// needs (a million records are thousands of files).
 struct FeedPuller: Sendable {
     let client: HTTPClient
     let peer: Peer
     let policy: RetryPolicy
     /// The bounds of every request; `maxBodyBytes` is set per kind of file.
     let limits: HTTPClientLimits
-    /// After this moment no new request starts.
-    let deadline: ContinuousClock.Instant
+    /// How long one file may take, retries and mirrors included.
+    let budget: Duration
 
     /// The largest answers accepted, by kind of file.
     enum Size {
@@ -32,13 +34,14 @@ struct FeedPuller: Sendable {
     /// GETs `path` from the peer (or a mirror), conditionally when `etag` is given.
     func fetch(_ path: String, maxBytes: Int, etag: String? = nil) async throws(SyncError) -> Answer {
         var lastError = SyncError.transport("peer \(peer.id): no URL")
+        let deadline = ContinuousClock.now + budget
         for base in [peer.url] + peer.mirrors {
             let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
             for attempt in 1...policy.attempts {
                 let delay = policy.delay(before: attempt)
                 let remaining = deadline - ContinuousClock.now
                 guard remaining > delay + .seconds(1) else {
-                    throw SyncError.transport("peer \(peer.id): given up at the deadline; last error: \(lastError.message)")
+                    throw SyncError.transport("peer \(peer.id): GET \(path): given up after \(budget); last error: \(lastError.message)")
                 }
                 if delay > .zero { try? await Task.sleep(for: delay) }
                 var limits = self.limits

@@ -14,7 +14,8 @@ public struct SyncPipeline: Sendable {
     public let client: HTTPClient
     public var policy = RetryPolicy()
     public var breaker = CircuitBreaker()
-    /// How long a peer may take to answer before it is given up.
+    /// How long a peer may take to serve one file (retries and mirrors included) before it is
+    /// given up for the run.
     public var peerDeadline: Duration = .seconds(60)
     /// The bounds of every request (the largest body is set per kind of file).
     public var limits = HTTPClientLimits.default
@@ -74,7 +75,7 @@ public struct SyncPipeline: Sendable {
             let sync = OriginSync(
                 store: store, origin: origin.origin, rootKey: origin.rootKey, now: now,
                 makePuller: { [client, policy, limits] peer in
-                    FeedPuller(client: client, peer: peer, policy: policy, limits: limits, deadline: .now + deadline)
+                    FeedPuller(client: client, peer: peer, policy: policy, limits: limits, budget: deadline)
                 })
             let (result, bad) = await sync.run(offers: offers)
             report.origins.append(result)
@@ -121,7 +122,7 @@ public struct SyncPipeline: Sendable {
             result.error = "skipped: circuit open until \(state?.status.retryAfter ?? "") after \(state?.status.failures ?? 0) failures; last error: \(state?.status.lastError ?? "")"
             return result
         }
-        let puller = FeedPuller(client: client, peer: peer, policy: policy, limits: limits, deadline: .now + peerDeadline)
+        let puller = FeedPuller(client: client, peer: peer, policy: policy, limits: limits, budget: peerDeadline)
         do {
             switch try await puller.fetch(FeedPath.checkpoints, maxBytes: FeedPuller.Size.checkpoints, etag: state?.etag) {
             case .ok(let bytes, let etag):

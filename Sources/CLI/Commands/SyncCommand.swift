@@ -17,7 +17,9 @@ enum SyncCommand: Command {
             against the pinned root key and key statements, forks and rollbacks detected, and only
             the missing pages fetched, each verified against the signed root before it is applied
             in one transaction. Every request is bounded (connect and total time, low-speed limit,
-            size, redirects); a failing peer is given up within 60 s. Peers that failed three times
+            size, redirects); a failing peer is given up within 60 s (each file, with its retries
+            and mirrors, gets 60 s; a healthy peer's long log takes as long as it needs, and what
+            was applied stays applied). Peers that failed three times
             in a row are left alone for a while (circuit breaker); --peer ID ignores the breaker.
             `kechuang serve` syncs every --sync-interval.
             """,
