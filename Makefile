@@ -1,6 +1,6 @@
 # kechuang: build, test, demo and benchmarks on Debian with Swift 6.3.
 #
-#   make demo    build release, create a Sichuan node in ./demo-data, load and search it
+#   make demo    build release; run Sichuan, Beijing and Chongqing nodes in ./demo-data, sync, search
 #   make test    install what the build and the tests need, build, run the whole test suite
 #   make bench   benchmarks, each printed as a ratio to a bare-tool baseline of the same run
 #   make soak    the convergence test with 5,000 seeded schedules

@@ -13,6 +13,18 @@ trap 'deploy/federation/run-local.sh "$kechuang" "$data" stop' EXIT
 echo "Starting three nodes (Sichuan, Beijing, Chongqing) on 127.0.0.1:$(( ${PORT_BASE:-8600} + 1 ))–$(( ${PORT_BASE:-8600} + 3 ))…"
 deploy/federation/run-local.sh "$kechuang" "$data" start
 
+printf '\nSichuan: the generated conference catalog and the hand-written sample:\n'
+python3 - "$data/sichuan-generated.json" protocols/examples/sichuan.json <<'PY'
+import collections, json, sys
+for path in sys.argv[1:]:
+    records = json.load(open(path, encoding="utf-8"))
+    kinds = collections.Counter(r["kind"] for r in records)
+    finance = collections.Counter(r["product_type"] for r in records if r["kind"] == "finance")
+    mix = ", ".join(f"{kind} {kinds[kind]}" for kind in ("achievement", "technology", "challenge", "finance"))
+    products = ", ".join(f"{name} {count}" for name, count in finance.most_common())
+    print(f"  {path}: {len(records)} projects: {mix} ({products})")
+PY
+
 run stats
 printf '\n$ kechuang stats --json   (on each node: the same unified catalog)\n'
 for node in sichuan beijing chongqing; do

@@ -181,13 +181,13 @@ struct OriginSync {
         // while the current one is written; errors surface in page order, when it is its turn.
         let origin = self.origin
         let peer = puller.peer.id
-        func prepare(_ step: SyncPlan.PageStep) -> Task<PreparedPage, any Error> {
+        func prepare(_ step: SyncPlan.PageStep) -> Task<FetchedPage, any Error> {
             Task {
                 async let page = puller.require(FeedPath.page(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.page)
                 async let bodies = puller.require(FeedPath.bodies(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.bodies)
                 let (pageBytes, bodyBytes) = (try await page, try await bodies)
                 try Task.checkCancellation()
-                return try PreparedPage(
+                return try FetchedPage(
                     origin: origin, step: step, page: pageBytes, bodies: bodyBytes, roots: roots, verifier: verifier, peer: peer)
             }
         }
@@ -279,11 +279,11 @@ struct OriginSync {
 
 /// A fetched page, its entries verified against the signed tree, its bodies checked against the
 /// entries (the result kept for its turn, after the held-prefix comparison) and decoded.
-private struct PreparedPage: Sendable {
+private struct FetchedPage: Sendable {
     let entries: [LogEntry]
     let lines: [[UInt8]]
     let checked: Result<(bodies: [FeedVerifier.Body], claims: [FeedVerifier.RedactionClaim]), SyncError>
-    let decoded: DecodedBodies?
+    let decoded: PreparedPage?
 
     init(
         origin: String, step: SyncPlan.PageStep, page: [UInt8], bodies: [UInt8], roots: PageRoots, verifier: FeedVerifier,
@@ -295,7 +295,7 @@ private struct PreparedPage: Sendable {
         do {
             let result = try verifier.bodies(bodies, entries: entries)
             checked = .success(result)
-            decoded = DecodedBodies(origin: origin, entries: entries, bodies: result.bodies)
+            decoded = PreparedPage(origin: origin, entries: entries, bodies: result.bodies, pageFile: page, bodyFile: bodies)
         } catch {
             checked = .failure(SyncError.verification("peer \(peer): \(FeedPath.bodies(origin, step.page, width: step.width)) \(error)"))
             decoded = nil

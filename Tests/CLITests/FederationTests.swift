@@ -80,7 +80,7 @@ private final class FederationNode {
     /// fourth node that reaches Beijing and Chongqing only through Sichuan reaches the same one.
     @Test(.timeLimit(.minutes(5)))
     func threeRegionsAndAFourthThroughARelayReachOneDigest() throws {
-        let nodes = try ["sichuan", "beijing", "chongqing"].map { try FederationNode($0, generated: 150) }
+        let nodes = try ["sichuan", "beijing", "chongqing"].map { try FederationNode($0, generated: 300) }
         defer { nodes.forEach { $0.stop() } }
         for node in nodes { try node.serve() }
         for node in nodes {
@@ -113,6 +113,11 @@ private final class FederationNode {
         for origin in origins {
             #expect(origin["state"]?.stringValue == "ok", "\(origin)")
             #expect(origin["source"]?.stringValue == "sichuan", "everything came through the relay: \(origin)")
+        }
+        // Full pages relayed by Sichuan (sealed there, gzip copies made while syncing) are the origin's.
+        for origin in nodes[1...] {
+            #expect(try nodes[0].get("/feeds/\(origin.id)/pages/0.jsonl") == origin.get("/feeds/\(origin.id)/pages/0.jsonl"))
+            #expect(try nodes[0].get("/feeds/\(origin.id)/bodies/0.jsonl") == origin.get("/feeds/\(origin.id)/bodies/0.jsonl"))
         }
         // A second run is one unchanged poll.
         #expect(try tianjin.sync().stdout.contains("peer sichuan: ok (unchanged)"))

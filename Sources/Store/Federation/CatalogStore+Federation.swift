@@ -182,7 +182,7 @@ extension CatalogStore {
     /// transaction: the entries and body lines are appended, the records folded, and the unified
     /// catalog brought up to date with them (reusing the records the fold decoded).
     public func applyVerified(
-        origin: String, entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], decoded: DecodedBodies? = nil,
+        origin: String, entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], decoded: PreparedPage? = nil,
         now: Date = Date()
     ) throws -> ApplyCounts {
         guard origin != node.id else { throw StoreError.foreignOrigin(RecordID(origin: origin, local: "x")!, node: node.id) }

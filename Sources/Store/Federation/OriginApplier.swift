@@ -29,12 +29,13 @@ struct OriginApplier {
     /// - Parameters:
     ///   - lines: each entry's body line as served (record, key statement, `null` or a marker).
     ///   - bodies: the verifier's reading of those lines.
-    ///   - prepared: the bodies decoded ahead of time (`DecodedBodies`), or nil to decode here.
+    ///   - prepared: the bodies decoded ahead of time (`PreparedPage`), or nil to decode here.
     mutating func apply(
-        entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], prepared: DecodedBodies? = nil, now: String
+        entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], prepared: PreparedPage? = nil, now: String
     ) throws -> ApplyCounts {
         var counts = ApplyCounts()
         decoded.removeAll(keepingCapacity: true)
+        log.sealedAhead = prepared?.sealed
         for (index, ((entry, line), body)) in zip(zip(entries, lines), bodies).enumerated() {
             try log.append(entry, body: line)
             if entry.op == .redact { try log.erase(id: entry.id, redactSeq: entry.seq) }
@@ -103,16 +104,21 @@ public struct ApplyCounts: Sendable, Hashable {
     }
 }
 
-/// The `put` bodies of a verified page decoded into records ahead of `applyVerified`, so that a
-/// sync decodes the next page while the store writes the current one. The fold uses each
-/// decision after its own checks, so applying with or without it gives the same result.
-public struct DecodedBodies: Sendable {
+/// What `applyVerified` needs of a verified page that does not read the database, computed
+/// ahead so that a sync prepares the next page while the store writes the current one: the `put`
+/// bodies decoded into records, their rows and search grams, and the gzip copies of a full page.
+/// The fold uses each decision after its own checks, and the seal uses the copies only when the
+/// page it seals is byte for byte the one they were made of, so applying with or without this
+/// gives the same result.
+public struct PreparedPage: Sendable {
     let decisions: [FoldDecision?]
     /// The row of each decoded record (nil where the body does not decode into one).
     let rows: [RecordTable.PreparedRow?]
+    let sealed: LogAppender.SealedFiles?
 
-    /// Decodes the bodies of `entries` (one per entry, as the verifier read them).
-    public init(origin: String, entries: [LogEntry], bodies: [FeedVerifier.Body]) {
+    /// Prepares `entries` (a whole page as served, or its tail) with their bodies as the verifier
+    /// read them, and the page and body files as fetched.
+    public init(origin: String, entries: [LogEntry], bodies: [FeedVerifier.Body], pageFile: [UInt8], bodyFile: [UInt8]) {
         let decisions = zip(entries, bodies).map { entry, body in
             Merge.decodePut(OriginApplier.input(entry, body: body), origin: origin)
         }
@@ -121,16 +127,22 @@ public struct DecodedBodies: Sendable {
             guard case .put(let project) = decision else { return nil }
             return try? RecordTable.prepare(project, body: body.content)
         }
+        if entries.count == Feed.pageSize, let first = entries.first, first.seq % Feed.pageSize == 0 {
+            sealed = try? LogAppender.SealedFiles(page: first.seq / Feed.pageSize, entries: pageFile, bodies: bodyFile)
+        } else {
+            sealed = nil
+        }
     }
 
-    /// The decisions of the entries after the first `count` (those a page applies after the held ones).
-    public func dropFirst(_ count: Int) -> DecodedBodies {
-        DecodedBodies(decisions: Array(decisions.dropFirst(count)), rows: Array(rows.dropFirst(count)))
+    /// The preparation of the entries after the first `count` (those a page applies after the held ones).
+    public func dropFirst(_ count: Int) -> PreparedPage {
+        PreparedPage(decisions: Array(decisions.dropFirst(count)), rows: Array(rows.dropFirst(count)), sealed: sealed)
     }
 
-    private init(decisions: [FoldDecision?], rows: [RecordTable.PreparedRow?]) {
+    private init(decisions: [FoldDecision?], rows: [RecordTable.PreparedRow?], sealed: LogAppender.SealedFiles?) {
         self.decisions = decisions
         self.rows = rows
+        self.sealed = sealed
     }
 }
 

@@ -14,6 +14,26 @@ struct LogAppender {
     let connection: Connection
     let origin: String
     private var size: Int
+    /// The gzip copies of the next page to seal, made ahead of the append (a sync compresses
+    /// the next page while the current one is written); used only if they match byte for byte.
+    var sealedAhead: SealedFiles?
+
+    /// A full page's files and their gzip copies.
+    struct SealedFiles: Sendable {
+        let page: Int
+        let entries: [UInt8]
+        let bodies: [UInt8]
+        let entriesGzip: [UInt8]
+        let bodiesGzip: [UInt8]
+
+        init(page: Int, entries: [UInt8], bodies: [UInt8]) throws {
+            self.page = page
+            self.entries = entries
+            self.bodies = bodies
+            entriesGzip = try Gzip.compress(entries)
+            bodiesGzip = try Gzip.compress(bodies)
+        }
+    }
 
     init(connection: Connection, origin: String) throws {
         self.connection = connection
@@ -45,10 +65,11 @@ struct LogAppender {
     /// Computes and stores a full page's root and gzip copies.
     private func seal(page: Int) throws {
         let files = try LogReader(connection: connection).pageFiles(origin: origin, page: page, width: Feed.pageSize)
+        let ahead = sealedAhead.flatMap { $0.page == page && $0.entries == files.entries && $0.bodies == files.bodies ? $0 : nil }
         try connection.run(
             "INSERT OR REPLACE INTO log_pages (origin, page, root, entries_gz, bodies_gz) VALUES (?, ?, ?, ?, ?)",
-            [.text(origin), .integer(Int64(page)), .blob(files.root), .blob(try Gzip.compress(files.entries)),
-             .blob(try Gzip.compress(files.bodies))])
+            [.text(origin), .integer(Int64(page)), .blob(files.root), .blob(try ahead?.entriesGzip ?? Gzip.compress(files.entries)),
+             .blob(try ahead?.bodiesGzip ?? Gzip.compress(files.bodies))])
     }
 
     /// Replaces the bodies of `id`'s `put` entries before `redactSeq` with redaction markers
