@@ -82,8 +82,13 @@ struct Federation {
             let count = min(end - start, 1 + Int(random.next() % 40))
             let piece = lines[(start - held)..<(start - held + count)]
             let entries = try piece.map { try LogEntry(line: $0.entry[...]) }
-            let bodies = try verifier.bodies(piece.flatMap { $0.body + [0x0A] }, entries: entries).bodies
-            _ = try await target.applyVerified(origin: name, entries: entries, lines: piece.map(\.body), bodies: bodies)
+            let bodyFile = piece.flatMap { line -> [UInt8] in line.body + [0x0A] }
+            let bodies = try verifier.bodies(bodyFile, entries: entries).bodies
+            // Half the pieces come prepared as a sync prepares them (decoded ahead): same result.
+            let prepared = random.next() % 2 == 0
+                ? PreparedPage(origin: name, entries: entries, bodies: bodies, pageFile: piece.flatMap { line -> [UInt8] in line.entry + [0x0A] }, bodyFile: bodyFile)
+                : nil
+            _ = try await target.applyVerified(origin: name, entries: entries, lines: piece.map(\.body), bodies: bodies, decoded: prepared)
             if random.next() % 3 == 0 { try await target.refreshUnified() }
             start += count
         }
