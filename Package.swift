@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "JSON", "TestSupport"]),
         .testTarget(name: "FeedTests", dependencies: ["Catalog", "Feed", "JSON", "Signing", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Merge", "Signing", "TestSupport"]),
+            name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Merge", "SQLite", "Signing", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON", "TestSupport"]),
         .testTarget(
