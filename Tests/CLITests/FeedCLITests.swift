@@ -161,8 +161,12 @@ func pythonWithCryptography() -> String? {
         let file = try cli.data.write("nginx/nginx.conf", configuration)
         let server = try BackgroundProcess(nginx, ["-p", prefix, "-c", file, "-e", prefix + "/logs/error.log"])
         defer {
-            server.send(SIGKILL)
-            _ = server.waitForExit(timeout: 10)
+            // SIGTERM: nginx's master stops its worker before it exits (SIGKILL would orphan the worker).
+            server.send(SIGTERM)
+            if server.waitForExit(timeout: 10) == nil {
+                server.send(SIGKILL)
+                _ = server.waitForExit(timeout: 10)
+            }
         }
         let base = "http://127.0.0.1:\(port)"
         try waitUntilServing(base + "/feeds/checkpoints.json", process: server)
