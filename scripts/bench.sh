@@ -15,8 +15,27 @@ count="${BENCH_COUNT:-100000}"
 dir="${BENCH_DATA:-./bench-data}"
 rm -rf "$dir"
 mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)  # absolute: nginx's configuration names files under it
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# Servers started in the background, stopped on exit.
+pids=""
+trap 'kill $pids 2>/dev/null; wait 2>/dev/null' EXIT
+# serve_origin DATA LOG: `kechuang serve` on DATA at a free port; sets origin_port and adds the pid.
+serve_origin() {
+  origin_port=$(free_port)
+  "$kechuang" --data "$1" serve --listen "127.0.0.1:$origin_port" --sync-interval 0 > "$2" 2>&1 &
+  pids="$pids $!"
+  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$origin_port/healthz" && break; sleep 0.1; done
+}
+# pulling_node DATA ORIGIN_DATA ORIGIN_ID: a fresh node at DATA peering with the origin just served.
+pulling_node() {
+  local key
+  key=$("$kechuang" --data "$2" keys show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["root"]["key"])')
+  "$kechuang" --data "$1" init --node-id beijing --name bench --region beijing >/dev/null
+  "$kechuang" --data "$1" peer add "$3" "http://127.0.0.1:$origin_port" --root-key "$key" >/dev/null
+}
 
 echo "== import: $count generated records =="
 "$kechuang" generate --region sichuan --count "$count" --seed 1 --out "$dir/records.json" >/dev/null
@@ -80,41 +99,41 @@ echo
 echo "== serving: wrk against kechuang serve and nginx serving the export (same run) =="
 
 "$kechuang" --data "$dir/publish" export "$dir/export" >/dev/null
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 ours_port=$(free_port)
 nginx_port=$(free_port)
 "$kechuang" --data "$dir/publish" serve --listen "127.0.0.1:$ours_port" > "$dir/serve.log" 2>&1 &
-serve_pid=$!
+pids="$pids $!"
 mkdir -p "$dir/nginx/logs"
 sed -e "s|listen LISTEN;|listen 127.0.0.1:$nginx_port;|" -e "s|root ROOT;|root $(cd "$dir/export" && pwd);|" \
   deploy/nginx/kechuang-export.conf > "$dir/nginx/site.conf"
 cat > "$dir/nginx/nginx.conf" <<CONF
 daemon off;
 worker_processes 2;
-pid $(pwd)/$dir/nginx/nginx.pid;
-error_log $(pwd)/$dir/nginx/logs/error.log;
+pid $dir/nginx/nginx.pid;
+error_log $dir/nginx/logs/error.log;
 events { worker_connections 1024; }
 http {
     access_log off;
     sendfile on;
     tcp_nopush on;
     keepalive_requests 1000000;
-    client_body_temp_path $(pwd)/$dir/nginx/body;
-    proxy_temp_path $(pwd)/$dir/nginx/proxy;
-    fastcgi_temp_path $(pwd)/$dir/nginx/fastcgi;
-    uwsgi_temp_path $(pwd)/$dir/nginx/uwsgi;
-    scgi_temp_path $(pwd)/$dir/nginx/scgi;
-    include $(pwd)/$dir/nginx/site.conf;
+    client_body_temp_path $dir/nginx/body;
+    proxy_temp_path $dir/nginx/proxy;
+    fastcgi_temp_path $dir/nginx/fastcgi;
+    uwsgi_temp_path $dir/nginx/uwsgi;
+    scgi_temp_path $dir/nginx/scgi;
+    include $dir/nginx/site.conf;
 }
 CONF
-/usr/sbin/nginx -p "$dir/nginx" -c "$(pwd)/$dir/nginx/nginx.conf" -e "$(pwd)/$dir/nginx/logs/error.log" &
-nginx_pid=$!
-trap 'kill $serve_pid $nginx_pid 2>/dev/null; wait $serve_pid $nginx_pid 2>/dev/null' EXIT
+/usr/sbin/nginx -p "$dir/nginx" -c "$dir/nginx/nginx.conf" -e "$dir/nginx/logs/error.log" &
+pids="$pids $!"
 for port in "$ours_port" "$nginx_port"; do
   for _ in $(seq 1 100); do
     curl -s -o /dev/null "http://127.0.0.1:$port/feeds/checkpoints.json" && break
     sleep 0.1
   done
+  curl -sf -o /dev/null "http://127.0.0.1:$port/feeds/checkpoints.json" \
+    || { echo "bench: nothing serves 127.0.0.1:$port (see $dir/serve.log, $dir/nginx/logs/error.log)" >&2; exit 1; }
 done
 rps() {  # URL -> "requests/s errors"
   wrk -t2 -c32 -d"${WRK_SECONDS:-10}s" "$1" > "$dir/wrk.out"
@@ -131,14 +150,8 @@ done
 echo
 echo "== sync: a node pulls the $count-record origin over loopback =="
 # The origin: the node of the import benchmark, served.
-origin_port=$(free_port)
-"$kechuang" --data "$dir/node" serve --listen "127.0.0.1:$origin_port" --sync-interval 0 > "$dir/origin.log" 2>&1 &
-origin_pid=$!
-trap 'kill $serve_pid $nginx_pid $origin_pid 2>/dev/null; wait 2>/dev/null' EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$origin_port/healthz" && break; sleep 0.1; done
-root_key=$("$kechuang" --data "$dir/node" keys show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["root"]["key"])')
-"$kechuang" --data "$dir/pull" init --node-id beijing --name bench --region beijing >/dev/null
-"$kechuang" --data "$dir/pull" peer add sichuan "http://127.0.0.1:$origin_port" --root-key "$root_key" >/dev/null
+serve_origin "$dir/node" "$dir/origin.log"
+pulling_node "$dir/pull" "$dir/node" sichuan
 start=$(now)
 /usr/bin/time -f "%M" -o "$dir/sync.rss" "$kechuang" --data "$dir/pull" sync >/dev/null
 full=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
@@ -211,14 +224,8 @@ if [ "${BENCH_MILLION:-1}" = 1 ]; then
   "$kechuang" generate --region chongqing --count 1000000 --seed 9 --out "$dir/million.json" >/dev/null
   "$kechuang" --data "$dir/million" import "$dir/million.json" >/dev/null
   rm -f "$dir/million.json"
-  million_port=$(free_port)
-  "$kechuang" --data "$dir/million" serve --listen "127.0.0.1:$million_port" --sync-interval 0 > "$dir/million.log" 2>&1 &
-  million_pid=$!
-  trap 'kill $serve_pid $nginx_pid $origin_pid $million_pid 2>/dev/null; wait 2>/dev/null' EXIT
-  for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$million_port/healthz" && break; sleep 0.1; done
-  million_key=$("$kechuang" --data "$dir/million" keys show --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["root"]["key"])')
-  "$kechuang" --data "$dir/million-pull" init --node-id beijing --name bench --region beijing >/dev/null
-  "$kechuang" --data "$dir/million-pull" peer add chongqing "http://127.0.0.1:$million_port" --root-key "$million_key" >/dev/null
+  serve_origin "$dir/million" "$dir/million.log"
+  pulling_node "$dir/million-pull" "$dir/million" chongqing
   start=$(now)
   /usr/bin/time -f "%M" -o "$dir/million.rss" "$kechuang" --data "$dir/million-pull" sync >/dev/null
   printf '%-44s %10.1f s\n' "sync of 1,000,000 records" "$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')"
