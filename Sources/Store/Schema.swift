@@ -257,6 +257,10 @@ enum Schema {
             // WAL lets readers run while the writer commits; NORMAL is durable at each checkpoint
             // of the WAL and never corrupts the database on a crash.
             try connection.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON")
+            // Checkpoint every 32 MiB of WAL rather than 4 MiB: a long sync commits many times, and
+            // each checkpoint copies the pages hot in every commit again and syncs the file. The
+            // WAL file is truncated back to 64 MiB after a checkpoint that let it grow past that.
+            try connection.execute("PRAGMA wal_autocheckpoint = 8192; PRAGMA journal_size_limit = 67108864")
         }
         try connection.execute("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
         return connection

@@ -6,10 +6,16 @@ import Store
 /// Brings one origin up to the best checkpoint its peers offer (feed.md §5–§7): verify every
 /// offered checkpoint against the pinned root key and the key statements; detect forks between
 /// what is held and what is offered, and between peers; then fetch only the missing pages,
-/// verify each against the signed tree before it is applied, apply it in one transaction, and
-/// store the checkpoint once every entry it covers is applied. The cursor (the log's size)
-/// moves only past applied entries.
+/// verify each against the signed tree before it is applied, apply it whole in one transaction
+/// (with up to `pagesPerTransaction` consecutive verified pages), and store the checkpoint once
+/// every entry it covers is applied. The cursor (the log's size) moves only past applied entries.
 struct OriginSync {
+    /// Verified pages written in one transaction during a long sync (2,048 entries): fewer
+    /// commits, full-text index flushes and unified-catalog refreshes.
+    static let pagesPerTransaction = 8
+    /// Pages fetched, verified and prepared ahead of the one being written (memory stays bounded).
+    static let pagesAhead = 8
+
     let store: CatalogStore
     let origin: String
     let rootKey: Ed25519PublicKey
@@ -177,8 +183,9 @@ struct OriginSync {
         var counts = ApplyCounts()
         var laterPages: [Int: [LogEntry]] = [:]
         let steps = SyncPlan.pages(held: position.size, target: target.size)
-        // Two stages: the next page is fetched, verified against the signed tree and decoded
-        // while the current one is written; errors surface in page order, when it is its turn.
+        // Two stages: the next pages are fetched, verified against the signed tree and decoded
+        // while the current ones are written; errors surface in page order, when it is their turn.
+        // Consecutive verified pages are written together (`Self.pagesPerTransaction`), whole.
         let origin = self.origin
         let peer = puller.peer.id
         func prepare(_ step: SyncPlan.PageStep) -> Task<FetchedPage, any Error> {
@@ -191,33 +198,63 @@ struct OriginSync {
                     origin: origin, step: step, page: pageBytes, bodies: bodyBytes, roots: roots, verifier: verifier, peer: peer)
             }
         }
-        var next = steps.first.map(prepare)
-        defer { next?.cancel() }
+        var ahead: [Task<FetchedPage, any Error>] = []
+        var started = 0
+        func fill() {
+            while started < steps.count, ahead.count < Self.pagesAhead {
+                ahead.append(prepare(steps[started]))
+                started += 1
+            }
+        }
+        defer { ahead.forEach { $0.cancel() } }
+        var batch: [VerifiedPage] = []
+        // Writes the verified pages gathered so far; done before any error is thrown, so that
+        // every page verified before a failing one is applied, as if written one by one.
+        func flush() async throws {
+            guard !batch.isEmpty else { return }
+            let pages = batch
+            batch.removeAll()
+            counts += try await store.applyVerified(origin: origin, pages: pages, now: now)
+        }
+        fill()
         for (index, step) in steps.enumerated() {
-            guard let current = next else { break }
-            let prepared = try await current.value
-            next = index + 1 < steps.count ? prepare(steps[index + 1]) : nil
-            let bodiesPath = FeedPath.bodies(origin, step.page, width: step.width)
-            let entries = prepared.entries
-            if step.held > 0 {
-                let stored = try await store.entries(origin, step.page * Feed.pageSize..<step.page * Feed.pageSize + step.held)
-                guard stored == entries.prefix(step.held).map(\.line) else {
-                    try await recordFork(held: position.checkpoint, offered: target, source: offer.peer.id)
+            let current = ahead.removeFirst()
+            fill()
+            do {
+                let prepared = try await current.value
+                let bodiesPath = FeedPath.bodies(origin, step.page, width: step.width)
+                let entries = prepared.entries
+                if step.held > 0 {
+                    let stored = try await store.entries(origin, step.page * Feed.pageSize..<step.page * Feed.pageSize + step.held)
+                    guard stored == entries.prefix(step.held).map(\.line) else {
+                        try await flush()
+                        try await recordFork(held: position.checkpoint, offered: target, source: offer.peer.id)
+                    }
                 }
-            }
-            let checked = try prepared.checked.get()
-            for claim in checked.claims {
-                let redacted = try await entry(at: claim.redactSeq, page: step.page, entries: entries, target: target.size,
-                                               roots: roots, puller: puller, verifier: verifier, cache: &laterPages)
-                do {
-                    try verifier.resolve(claim, redactedID: redacted?.op == .redact ? redacted?.id : nil)
-                } catch {
-                    throw SyncError.verification("\(source): \(bodiesPath) \(error)")
+                let checked = try prepared.checked.get()
+                if !checked.claims.isEmpty {
+                    // A claim may name an entry of a gathered page: those are written first.
+                    try await flush()
                 }
+                for claim in checked.claims {
+                    let redacted = try await entry(at: claim.redactSeq, page: step.page, entries: entries, target: target.size,
+                                                   roots: roots, puller: puller, verifier: verifier, cache: &laterPages)
+                    do {
+                        try verifier.resolve(claim, redactedID: redacted?.op == .redact ? redacted?.id : nil)
+                    } catch {
+                        throw SyncError.verification("\(source): \(bodiesPath) \(error)")
+                    }
+                }
+                batch.append(VerifiedPage(
+                    entries: Array(entries[step.held...]), lines: Array(prepared.lines[step.held...]),
+                    bodies: Array(checked.bodies[step.held...]), decoded: prepared.decoded?.dropFirst(step.held)))
+            } catch {
+                try await flush()
+                throw error
             }
-            counts += try await store.applyVerified(
-                origin: origin, entries: Array(entries[step.held...]), lines: Array(prepared.lines[step.held...]),
-                bodies: Array(checked.bodies[step.held...]), decoded: prepared.decoded?.dropFirst(step.held), now: now)
+            if batch.count == Self.pagesPerTransaction || index == steps.count - 1 {
+                try await flush()
+            }
         }
         return counts
     }

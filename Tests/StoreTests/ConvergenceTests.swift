@@ -78,6 +78,8 @@ struct Federation {
         let lines = try await nodes[source].store.logLines(name, held..<end)
         let verifier = FeedVerifier(origin: name)
         var start = held
+        var group: [VerifiedPage] = []
+        let groupSize = 1 + Int(random.next() % 3)
         while start < end {
             let count = min(end - start, 1 + Int(random.next() % 40))
             let piece = lines[(start - held)..<(start - held + count)]
@@ -88,9 +90,14 @@ struct Federation {
             let prepared = random.next() % 2 == 0
                 ? PreparedPage(origin: name, entries: entries, bodies: bodies, pageFile: piece.flatMap { line -> [UInt8] in line.entry + [0x0A] }, bodyFile: bodyFile)
                 : nil
-            _ = try await target.applyVerified(origin: name, entries: entries, lines: piece.map(\.body), bodies: bodies, decoded: prepared)
-            if random.next() % 3 == 0 { try await target.refreshUnified() }
+            // Consecutive pieces are written one to three at a time, as a sync groups pages.
+            group.append(VerifiedPage(entries: entries, lines: piece.map(\.body), bodies: bodies, decoded: prepared))
             start += count
+            if group.count == groupSize || start == end {
+                _ = try await target.applyVerified(origin: name, pages: group, now: Date())
+                group.removeAll()
+                if random.next() % 3 == 0 { try await target.refreshUnified() }
+            }
         }
     }
 

@@ -185,11 +185,22 @@ extension CatalogStore {
         origin: String, entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], decoded: PreparedPage? = nil,
         now: Date = Date()
     ) throws -> ApplyCounts {
+        try applyVerified(origin: origin, pages: [VerifiedPage(entries: entries, lines: lines, bodies: bodies, decoded: decoded)], now: now)
+    }
+
+    /// Applies consecutive verified pages of another origin's log in one transaction, in order,
+    /// then brings the unified catalog up to date once. A page is never split: the transaction
+    /// holds whole pages, so the log still ends at a page boundary (or at the verified tail).
+    public func applyVerified(origin: String, pages: [VerifiedPage], now: Date = Date()) throws -> ApplyCounts {
         guard origin != node.id else { throw StoreError.foreignOrigin(RecordID(origin: origin, local: "x")!, node: node.id) }
         return try connection.transaction {
             var applier = try OriginApplier(connection: connection, origin: origin)
-            let counts = try applier.apply(
-                entries: entries, lines: lines, bodies: bodies, prepared: decoded, now: DateText.timestamp(now))
+            var counts = ApplyCounts()
+            let timestamp = DateText.timestamp(now)
+            for page in pages {
+                counts += try applier.apply(
+                    entries: page.entries, lines: page.lines, bodies: page.bodies, prepared: page.decoded, now: timestamp)
+            }
             _ = try Unifier(connection: connection, known: applier.decoded).refresh()
             return counts
         }

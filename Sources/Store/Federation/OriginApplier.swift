@@ -14,7 +14,7 @@ struct OriginApplier {
     let connection: Connection
     let origin: String
     private var log: LogAppender
-    /// The records the last `apply` stored, as decoded, for the merge to reuse.
+    /// The records this applier's `apply` calls stored, as decoded, for the merge to reuse.
     private(set) var decoded: [RecordID: Project] = [:]
     private var table: RecordTable { RecordTable(connection: connection) }
 
@@ -34,7 +34,6 @@ struct OriginApplier {
         entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], prepared: PreparedPage? = nil, now: String
     ) throws -> ApplyCounts {
         var counts = ApplyCounts()
-        decoded.removeAll(keepingCapacity: true)
         log.sealedAhead = prepared?.sealed
         for (index, ((entry, line), body)) in zip(zip(entries, lines), bodies).enumerated() {
             try log.append(entry, body: line)
@@ -101,6 +100,24 @@ public struct ApplyCounts: Sendable, Hashable {
         lhs.puts += rhs.puts
         lhs.removals += rhs.removals
         lhs.ignored += rhs.ignored
+    }
+}
+
+/// A verified page (or its verified new part) as `applyVerified` takes it.
+public struct VerifiedPage: Sendable {
+    public let entries: [LogEntry]
+    /// Each entry's body line as served.
+    public let lines: [[UInt8]]
+    /// The verifier's reading of those lines.
+    public let bodies: [FeedVerifier.Body]
+    /// The page prepared ahead (`PreparedPage`), or nil to decode while applying.
+    public let decoded: PreparedPage?
+
+    public init(entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], decoded: PreparedPage? = nil) {
+        self.entries = entries
+        self.lines = lines
+        self.bodies = bodies
+        self.decoded = decoded
     }
 }
 
