@@ -19,6 +19,23 @@ dir=$(cd "$dir" && pwd)  # absolute: nginx's configuration names files under it
 now() { date +%s.%N; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# rows_sql DB TABLE...: the rows of the TABLEs and DB's search grams as one SQL transaction: the
+# input of a bare-tool baseline (made untimed).
+rows_sql() {
+  local db="$1"
+  shift
+  echo "BEGIN;"
+  for table in "$@"; do
+    sqlite3 "$db" ".mode insert $table" "SELECT * FROM $table"
+  done
+  "$bench" grams-sql "$db"
+  echo "COMMIT;"
+}
+# empty_node DATA ID REGION: a fresh node with its log emptied, for a baseline to load rows into.
+empty_node() {
+  "$kechuang" --data "$1" init --node-id "$2" --name bench --region "$3" >/dev/null
+  sqlite3 "$1/kechuang.db" "DELETE FROM log_entries; DELETE FROM log_pages; DELETE FROM checkpoints; DELETE FROM published"
+}
 # Servers started in the background, stopped on exit.
 pids=""
 trap 'kill $pids 2>/dev/null; wait 2>/dev/null' EXIT
@@ -45,16 +62,8 @@ start=$(now)
 ours=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
 
 # The baseline's input: the rows our import produced, as SQL the bare tool reads (not timed).
-{
-  echo "BEGIN;"
-  for table in records log_entries log_pages checkpoints published; do
-    sqlite3 "$dir/node/kechuang.db" ".mode insert $table" "SELECT * FROM $table"
-  done
-  "$bench" grams-sql "$dir/node/kechuang.db"
-  echo "COMMIT;"
-} > "$dir/rows.sql"
-"$kechuang" --data "$dir/base" init --node-id sichuan --name bench --region sichuan >/dev/null
-sqlite3 "$dir/base/kechuang.db" "DELETE FROM log_entries; DELETE FROM log_pages; DELETE FROM checkpoints; DELETE FROM published"
+rows_sql "$dir/node/kechuang.db" records log_entries log_pages checkpoints published > "$dir/rows.sql"
+empty_node "$dir/base" sichuan sichuan
 start=$(now)
 sqlite3 -cmd "PRAGMA synchronous = NORMAL" "$dir/base/kechuang.db" < "$dir/rows.sql"
 base=$(awk -v s="$start" -v e="$(now)" 'BEGIN { print e - s }')
@@ -171,16 +180,8 @@ for page in range((size + 255) // 256):
     for kind in ("pages", "bodies"):
         print(f"url = {base}/feeds/sichuan/{kind}/{name}\noutput = /dev/null")
 PY
-{
-  echo "BEGIN;"
-  for table in records log_entries log_pages checkpoints record_links unified cluster_members; do
-    sqlite3 "$dir/pull/kechuang.db" ".mode insert $table" "SELECT * FROM $table"
-  done
-  "$bench" grams-sql "$dir/pull/kechuang.db"
-  echo "COMMIT;"
-} > "$dir/pull.sql"
-"$kechuang" --data "$dir/pull-base" init --node-id beijing --name bench --region beijing >/dev/null
-sqlite3 "$dir/pull-base/kechuang.db" "DELETE FROM log_entries; DELETE FROM log_pages; DELETE FROM checkpoints; DELETE FROM published"
+rows_sql "$dir/pull/kechuang.db" records log_entries log_pages checkpoints record_links unified cluster_members > "$dir/pull.sql"
+empty_node "$dir/pull-base" beijing beijing
 start=$(now)
 curl -s --compressed -K "$dir/urls.txt"
 sqlite3 -cmd "PRAGMA synchronous = NORMAL" "$dir/pull-base/kechuang.db" < "$dir/pull.sql"
