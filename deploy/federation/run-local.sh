@@ -17,7 +17,16 @@ nodes=("sichuan:四川省科学技术协会:$((base + 1))" "beijing:北京市科
 mkdir -p "$dir"
 
 if [ "$action" = stop ]; then
-  for pid in "$dir"/*.pid; do [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null; rm -f "$pid"; done
+  # SIGTERM stops a server gracefully; wait (up to 10 s each) until it has exited, so that the
+  # ports are free when this returns.
+  for file in "$dir"/*.pid; do
+    [ -f "$file" ] || continue
+    pid=$(cat "$file")
+    if kill "$pid" 2>/dev/null; then
+      for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$file"
+  done
   exit 0
 fi
 
