@@ -51,13 +51,8 @@ public struct Checkpoint: Sendable, Hashable {
         issuedAt = try SignedObject.timestamp(object, "issued_at", of: name)
         expiresAt = try SignedObject.timestamp(object, "expires_at", of: name)
         keyID = try SignedObject.keyID(object, "key_id", of: name)
-        _ = try SignedObject.signature(object)
+        bytes = try SignedObject.canonicalSigned(object, of: name)
         self.object = object
-        do {
-            bytes = try JCS.canonicalizeForSigning(.object(object))
-        } catch {
-            throw FeedError(.notCanonical, "checkpoint: \(error.message)")
-        }
     }
 
     /// True when `key` made the signature.

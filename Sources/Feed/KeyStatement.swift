@@ -74,13 +74,8 @@ public struct KeyStatement: Sendable, Hashable {
         if action == .authorize, fromSize < 1 { throw FeedError.malformed("key statement: authorize needs from_size ≥ 1") }
         issuedAt = try SignedObject.timestamp(object, "issued_at", of: name)
         rootKeyID = try SignedObject.keyID(object, "root_key_id", of: name)
-        _ = try SignedObject.signature(object)
+        bytes = try SignedObject.canonicalSigned(object, of: name)
         self.object = object
-        do {
-            bytes = try JCS.canonicalizeForSigning(.object(object))
-        } catch {
-            throw FeedError(.notCanonical, "key statement: \(error.message)")
-        }
     }
 
     /// True when the root key `rootKey` made the signature.

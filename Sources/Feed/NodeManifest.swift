@@ -59,13 +59,8 @@ public struct NodeManifest: Sendable, Hashable {
         mirrors = object["mirrors"]?.arrayValue?.compactMap(\.stringValue) ?? []
         issuedAt = try SignedObject.timestamp(object, "issued_at", of: name)
         keyID = try SignedObject.keyID(object, "key_id", of: name)
-        _ = try SignedObject.signature(object)
+        bytes = try SignedObject.canonicalSigned(object, of: name)
         self.object = object
-        do {
-            bytes = try JCS.canonicalizeForSigning(.object(object))
-        } catch {
-            throw FeedError(.notCanonical, "node manifest: \(error.message)")
-        }
     }
 
     /// True when `key` made the signature.

@@ -31,6 +31,17 @@ public enum SignedObject {
         return bytes
     }
 
+    /// Checks that `object` carries a signature of the right form and returns the object's
+    /// canonical bytes, as it is stored, served and relayed; `type` names it in an error.
+    static func canonicalSigned(_ object: [String: JSONValue], of type: String) throws(FeedError) -> [UInt8] {
+        _ = try signature(object)
+        do {
+            return try JCS.canonicalizeForSigning(.object(object))
+        } catch {
+            throw FeedError(.notCanonical, "\(type): \(error.message)")
+        }
+    }
+
     /// True when `key` signed `object`.
     public static func isSigned(_ object: [String: JSONValue], by key: Ed25519PublicKey) -> Bool {
         guard let signature = try? signature(object), let bytes = try? signingBytes(object) else { return false }
