@@ -14,6 +14,22 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
 
+    /// `count` bytes: the draws' bytes, least significant first.
+    public mutating func bytes(_ count: Int) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(count + 7)
+        while bytes.count < count {
+            withUnsafeBytes(of: next().littleEndian) { bytes.append(contentsOf: $0) }
+        }
+        return Array(bytes.prefix(count))
+    }
+
+    /// The first `count` bytes of the generator seeded with `seed`.
+    public static func bytes(_ count: Int, seed: UInt64) -> [UInt8] {
+        var random = SeededRandom(seed: seed)
+        return random.bytes(count)
+    }
+
     /// A number in `0..<bound`; `bound` must be positive.
     public mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 

@@ -5,22 +5,6 @@ import TestSupport
 
 @Suite("Gzip: round trips, interoperability with gzip(1), limits")
 struct GzipTests {
-    /// Deterministic pseudo-random bytes (SplitMix64), so failures reproduce.
-    static func randomBytes(count: Int, seed: UInt64 = 0x6b65_6368_7561_6e67) -> [UInt8] {
-        var state = seed
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(count)
-        while bytes.count < count {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            z ^= z >> 31
-            withUnsafeBytes(of: z.littleEndian) { bytes.append(contentsOf: $0.prefix(count - bytes.count)) }
-        }
-        return bytes
-    }
-
     /// Chinese JSON Lines, the shape of a feed page.
     static let chineseJSONLines: [UInt8] = {
         var text = ""
@@ -34,7 +18,7 @@ struct GzipTests {
     static let samples: [(String, [UInt8])] = [
         ("empty", []),
         ("small", Array("kechuang 科创".utf8)),
-        ("1 MB random", randomBytes(count: 1_000_000)),
+        ("1 MB random", SeededRandom.bytes(1_000_000, seed: 0x6b65_6368_7561_6e67)),
         ("Chinese JSON Lines", chineseJSONLines),
     ]
 
@@ -113,7 +97,7 @@ struct GzipTests {
     }
 
     @Test func outputExactlyAtTheLimitIsAccepted() throws {
-        let input = Self.randomBytes(count: 100_000)
+        let input = SeededRandom.bytes(100_000, seed: 0x6b65_6368_7561_6e67)
         let compressed = try Gzip.compress(input)
         #expect(try Gzip.decompress(compressed, maxOutput: 100_000) == input)
         #expect(throws: CompressionError.outputTooLarge) { try Gzip.decompress(compressed, maxOutput: 99_999) }

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 
 @testable import HTTPServer
 
@@ -26,22 +27,6 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) -> Bo
         usleep(1_000)
     }
     return true
-}
-
-/// Deterministic pseudo-random bytes (SplitMix64).
-func randomBytes(count: Int, seed: UInt64 = 42) -> [UInt8] {
-    var state = seed
-    var bytes = [UInt8]()
-    bytes.reserveCapacity(count + 8)
-    while bytes.count < count {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        z ^= z >> 31
-        withUnsafeBytes(of: z) { bytes.append(contentsOf: $0) }
-    }
-    return Array(bytes.prefix(count))
 }
 
 // Serialized: several tests measure connection counts and timeouts, and the leak check counts live request
@@ -86,7 +71,7 @@ struct HTTPServerTests {
 
     @Test func postBodyIsAccumulatedAndEchoed() throws {
         try withServer { server, handler in
-            let body = randomBytes(count: 1 << 20)
+            let body = SeededRandom.bytes(1 << 20, seed: 42)
             let connection = try RawConnection(port: server.port)
             try connection.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: \(body.count)\r\n\r\n")
             try connection.send(body)
@@ -102,7 +87,7 @@ struct HTTPServerTests {
         var configuration = HTTPServer.Configuration()
         configuration.maxRequestBodyBytes = 10_000
         try withServer(configuration) { server, _ in
-            let body = randomBytes(count: 10_000)
+            let body = SeededRandom.bytes(10_000, seed: 42)
             let connection = try RawConnection(port: server.port)
             try connection.send("POST /echo HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n")
             try connection.send("1000\r\n")
@@ -174,7 +159,7 @@ struct HTTPServerTests {
         configuration.maxRequestBodyBytes = 1000
         try withServer(configuration) { server, _ in
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("body-\(UUID().uuidString)")
-            try Data(randomBytes(count: 5000)).write(to: file)
+            try Data(SeededRandom.bytes(5000, seed: 42)).write(to: file)
             defer { try? FileManager.default.removeItem(at: file) }
             let url = "http://127.0.0.1:\(server.port)/echo"
             for extra in [[String](), ["-H", "Transfer-Encoding: chunked"]] {
@@ -384,7 +369,7 @@ struct HTTPServerTests {
                     var ok = 0
                     for index in 0..<25 {
                         let connection = try RawConnection(port: port)
-                        let body = randomBytes(count: 1000 + index, seed: UInt64(task * 100 + index))
+                        let body = SeededRandom.bytes(1000 + index, seed: UInt64(task * 100 + index))
                         try connection.send(
                             "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: \(body.count)\r\n\r\n")
                         try connection.send(body)
