@@ -227,7 +227,6 @@ struct OriginSync {
                 if step.held > 0 {
                     let stored = try await store.entries(origin, step.page * Feed.pageSize..<step.page * Feed.pageSize + step.held)
                     guard stored == entries.prefix(step.held).map(\.line) else {
-                        try await flush()
                         try await recordFork(held: position.checkpoint, offered: target, source: offer.peer.id)
                     }
                 }

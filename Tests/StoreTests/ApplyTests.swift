@@ -40,7 +40,8 @@ import Testing
         let prepared = files.map {
             PreparedPage(origin: "chongqing", entries: entries, bodies: bodies, pageFile: $0.page, bodyFile: $0.bodies)
         }
-        _ = try await node.store.applyVerified(origin: "chongqing", entries: entries, lines: page.map(\.body), bodies: bodies, decoded: prepared)
+        _ = try await node.store.applyVerified(
+            origin: "chongqing", pages: [VerifiedPage(entries: entries, lines: page.map(\.body), bodies: bodies, decoded: prepared)])
         let reader = try FeedReader(path: node.path)
         let entriesFile = try #require(try reader.file(.page(origin: "chongqing", page: 0, width: Feed.pageSize)))
         let bodiesFile = try #require(try reader.file(.bodies(origin: "chongqing", page: 0, width: Feed.pageSize)))

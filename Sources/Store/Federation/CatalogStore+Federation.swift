@@ -178,19 +178,11 @@ extension CatalogStore {
         try LogReader(connection: connection).keyStatements(origin: origin)
     }
 
-    /// Applies a verified page (or the verified new part of one) of another origin's log in one
-    /// transaction: the entries and body lines are appended, the records folded, and the unified
-    /// catalog brought up to date with them (reusing the records the fold decoded).
-    public func applyVerified(
-        origin: String, entries: [LogEntry], lines: [[UInt8]], bodies: [FeedVerifier.Body], decoded: PreparedPage? = nil,
-        now: Date = Date()
-    ) throws -> ApplyCounts {
-        try applyVerified(origin: origin, pages: [VerifiedPage(entries: entries, lines: lines, bodies: bodies, decoded: decoded)], now: now)
-    }
-
-    /// Applies consecutive verified pages of another origin's log in one transaction, in order,
-    /// then brings the unified catalog up to date once. A page is never split: the transaction
-    /// holds whole pages, so the log still ends at a page boundary (or at the verified tail).
+    /// Applies consecutive verified pages (or the verified new part of the first) of another
+    /// origin's log in one transaction, in order: the entries and body lines are appended, the
+    /// records folded, and the unified catalog brought up to date once (reusing the records the
+    /// fold decoded). A page is never split: the transaction holds whole pages, so the log still
+    /// ends at a page boundary (or at the verified tail).
     public func applyVerified(origin: String, pages: [VerifiedPage], now: Date = Date()) throws -> ApplyCounts {
         guard origin != node.id else { throw StoreError.foreignOrigin(RecordID(origin: origin, local: "x")!, node: node.id) }
         return try connection.transaction {
