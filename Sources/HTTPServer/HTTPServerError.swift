@@ -8,7 +8,7 @@ import Musl
 ///
 /// `HTTPServerError` is a struct rather than an enum so that new kinds can be added without breaking callers'
 /// exhaustive `switch` statements. Match a kind with `==` or a `case` pattern against the static members
-/// (`.invalidConfiguration`, `.bindFailed`, `.daemonFailed`, `.alreadyStarted`); equality compares the kind
+/// (`.invalidConfiguration`, `.bindFailed`, `.daemonFailed`, `.alreadyStarted`, `.signalSetupFailed`); equality compares the kind
 /// only, because the remaining properties are diagnostics.
 ///
 /// Errors while serving are not thrown: the server answers the client (400, 413, 500) and carries on.
@@ -19,6 +19,7 @@ public struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertib
         case bindFailed
         case daemonFailed
         case alreadyStarted
+        case signalSetupFailed
     }
 
     private let code: Code
@@ -60,6 +61,14 @@ public struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertib
     /// ``HTTPServer/start()`` was called on a server that was already started (a server runs once).
     public static let alreadyStarted = HTTPServerError(code: .alreadyStarted)
 
+    /// SIGINT and SIGTERM could not be caught (`TerminationSignals`): the pipe or a handler could
+    /// not be made; ``systemErrorNumber`` says why.
+    public static let signalSetupFailed = HTTPServerError(code: .signalSetupFailed)
+
+    static func signalSetupFailed(errno: Int32) -> HTTPServerError {
+        HTTPServerError(code: .signalSetupFailed, function: "pipe2/sigaction", systemErrorNumber: errno)
+    }
+
     /// Two errors are equal when they are of the same kind; the diagnostic properties are ignored.
     public static func == (lhs: HTTPServerError, rhs: HTTPServerError) -> Bool {
         lhs.code == rhs.code
@@ -73,6 +82,7 @@ public struct HTTPServerError: Error, Sendable, Equatable, CustomStringConvertib
         case .bindFailed: text = "cannot listen"
         case .daemonFailed: text = "cannot start the HTTP daemon"
         case .alreadyStarted: text = "HTTP server already started"
+        case .signalSetupFailed: text = "cannot catch SIGINT and SIGTERM"
         }
         if let address {
             text += " on \(address)"

@@ -24,7 +24,8 @@ enum ServeCommand: Command {
             peers without a direct route can sync them through it. CLI commands keep working while
             it runs (import, redact, export, sync, …), and their writes are served at once. The checkpoint is re-issued before
             it expires (checked every minute, re-signed daily). SIGINT or SIGTERM stops it
-            gracefully: no new connections, requests in flight finish. protocols/openapi.yaml
+            gracefully: no new connections, requests in flight finish, a sync in progress is
+            cancelled, and the process exits once it has stopped. protocols/openapi.yaml
             describes the API.
             """,
         options: [
@@ -63,7 +64,7 @@ enum ServeCommand: Command {
             publish: { store in try NodeKeys.publish(store, data, now: Date()) })
         api.maxImportBytes = configuration.maxRequestBodyBytes
         let server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
-        let signals = TerminationSignals.stream()
+        let signals = try TerminationSignals.stream()
         try server.start()
         context.out.line("Serving \(store.node.id) on http://\(configuration.host):\(server.port) (SIGINT or SIGTERM stops)")
         context.out.flush()
@@ -104,8 +105,11 @@ enum ServeCommand: Command {
             context.out.line("Received signal \(signal); stopping")
             break
         }
-        ticker.cancel()
         server.stop()
+        // The ticker may be signing a checkpoint or syncing: it stops at its next step (transfers
+        // and sleeps end on cancellation), and the process exits only then, never under it.
+        ticker.cancel()
+        await ticker.value
         context.out.line("Stopped")
     }
 }

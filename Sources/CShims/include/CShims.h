@@ -130,6 +130,14 @@ static inline CURLMcode kc_shims_curl_multi_setopt_long(CURLM *handle, CURLMopti
     return curl_multi_setopt(handle, option, value);
 }
 
+// MARK: - Termination signals
+
+/// Catches SIGINT and SIGTERM from now on, and returns the read end of a pipe (non-blocking,
+/// close-on-exec) that receives one byte, the signal's number, for each; -1 with errno set if the
+/// pipe or a handler cannot be made. The handlers are installed with sigaction before it returns,
+/// so no signal that arrives afterwards is lost. Later calls return the same descriptor.
+int kc_shims_termination_pipe(void);
+
 // MARK: - Processes (for tests)
 
 #include <sys/types.h>
