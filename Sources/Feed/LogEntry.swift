@@ -98,9 +98,9 @@ public struct LogEntry: Sendable, Hashable {
             guard bodyHash == nil else { throw FeedError.malformed("entry \(seq): \(op.rawValue) has no body") }
         }
         // Key statements have one id per origin (feed.md §2); readers find them by it.
-        let origin = id[..<(id.firstIndex(of: ":") ?? id.endIndex)]
-        guard (op == .key) == (id == Self.keysID(origin: String(origin))) else {
-            throw FeedError.malformed("entry \(seq): \(op == .key ? "a key entry's id must be \(Self.keysID(origin: String(origin)))" : "only key entries have the id \(id)")")
+        let keysID = Self.keysID(origin: String(Self.origin(of: id)))
+        guard (op == .key) == (id == keysID) else {
+            throw FeedError.malformed("entry \(seq): \(op == .key ? "a key entry's id must be \(keysID)" : "only key entries have the id \(id)")")
         }
         self.seq = seq
         self.op = op
@@ -112,7 +112,9 @@ public struct LogEntry: Sendable, Hashable {
     }
 
     /// The origin named by the id (the part before the first `:`).
-    public var origin: Substring { id[..<(id.firstIndex(of: ":") ?? id.endIndex)] }
+    public var origin: Substring { Self.origin(of: id) }
+
+    private static func origin(of id: String) -> Substring { id[..<(id.firstIndex(of: ":") ?? id.endIndex)] }
 
     /// The entry's Merkle leaf hash, SHA-256(0x00 ‖ line).
     public var leafHash: [UInt8] { Merkle.leafHash(line) }
