@@ -20,12 +20,13 @@ extension Merge {
     ///   - graph: The current records, after the batch.
     /// - Returns: The current components covering every record connected to a changed id or to a
     ///   previous co-member of one; each sorted by id, and sorted by their first id.
-    public static func affectedClusters(
-        changed: Set<RecordID>, previousMembers: [RecordID: [RecordID]], graph: some MergeGraph
-    ) -> [[RecordID]] {
+    /// - Throws: what the graph throws when it cannot read a record.
+    public static func affectedClusters<Graph: MergeGraph>(
+        changed: Set<RecordID>, previousMembers: [RecordID: [RecordID]], graph: Graph
+    ) throws(Graph.Failure) -> [[RecordID]] {
         var seeds = changed
         for members in previousMembers.values { seeds.formUnion(members) }
-        return components(from: seeds, graph: graph)
+        return try components(from: seeds, graph: graph)
     }
 
     /// The connected components of the current graph that contain the current records among
@@ -34,22 +35,28 @@ extension Merge {
     /// The search walks `same_as` links both ways (to records that exist) and duplicate-key groups
     /// that span at least two origins. Visited sets bound it: each record and each key is expanded
     /// once, so a search costs the size of the components it finds.
-    static func components(from seeds: some Sequence<RecordID>, graph: some MergeGraph) -> [[RecordID]] {
+    static func components<Graph: MergeGraph>(
+        from seeds: some Sequence<RecordID>, graph: Graph
+    ) throws(Graph.Failure) -> [[RecordID]] {
         var visited: Set<RecordID> = []
         var expandedKeys: Set<String> = []
         var result: [[RecordID]] = []
-        for seed in seeds.sorted() where !visited.contains(seed) && graph.record(seed) != nil {
+        for seed in seeds.sorted() where !visited.contains(seed) {
+            guard try graph.record(seed) != nil else { continue }
             var component: [RecordID] = []
             var pending = [seed]
             visited.insert(seed)
             while let id = pending.popLast() {
-                guard let project = graph.record(id) else { continue }
+                guard let project = try graph.record(id) else { continue }
                 component.append(id)
-                var neighbours = graph.linksFrom(id).filter { !visited.contains($0) && graph.record($0) != nil }
-                neighbours += graph.linksTo(id)
+                var neighbours: [RecordID] = []
+                for target in try graph.linksFrom(id) where !visited.contains(target) {
+                    if try graph.record(target) != nil { neighbours.append(target) }
+                }
+                neighbours += try graph.linksTo(id)
                 let key = duplicateKey(project)
                 if expandedKeys.insert(key).inserted {
-                    let group = graph.records(withDuplicateKey: key)
+                    let group = try graph.records(withDuplicateKey: key)
                     if let first = group.first, group.contains(where: { $0.origin != first.origin }) {
                         neighbours += group
                     }

@@ -69,6 +69,7 @@ extension Merge {
         } catch {
             return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not JSON: \(error.message)")
         }
+        // A value JCS cannot write (a number out of its range) is not in canonical form either.
         guard (try? JCS.canonicalize(value)) == body else {
             return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not in canonical form (RFC 8785)")
         }

@@ -130,6 +130,8 @@ public actor CatalogStore {
             let checkpoint = try issuer.issueIfDue(key: key, now: now, force: force)
             let manifest = try connection.prepare("SELECT bytes FROM published WHERE name = 'manifest'").queryFirst { $0.blob(0) } ?? nil
             let served = try LogReader(connection: connection).origins()
+            // A stored manifest that does not decode is signed again below (nil differs from any
+            // list): dropping the error repairs it.
             let listed = manifest.flatMap { try? NodeManifest(bytes: $0) }.map { Set($0.origins) }
             if checkpoint != nil || mirrors != nil || listed != Set(served + [node.id]) {
                 let stored = try connection.prepare("SELECT value FROM node WHERE key = 'mirrors'").queryFirst { $0.text(0) } ?? nil

@@ -7,6 +7,7 @@ public import Catalog
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case noNode, nodeExists, notFound, foreignOrigin, invalidImport, unreadable, database, invalidArgument, ruleViolation
+        case trustChanged
     }
 
     private let code: Code
@@ -54,6 +55,16 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public static func ruleViolation(field: String, _ problem: String) -> StoreError {
         StoreError(.ruleViolation, problem, field: field)
     }
+    /// The store holds what it cannot read (a row that does not decode): the store's fault, never
+    /// to be taken for an absent row.
+    public static func corrupt(_ what: String) -> StoreError { StoreError(.database, "database error: corrupt store: \(what)") }
+    /// The trust of `origin` is no longer what a sync began with (another process removed it, or
+    /// pinned another key): nothing of that sync may be written.
+    public static func trustChanged(_ origin: String) -> StoreError {
+        StoreError(
+            .trustChanged,
+            "origin \(origin) is no longer trusted as it was when this sync began (kechuang trust remove or trust, in another process); nothing of it was written")
+    }
     /// An argument such as a cursor was malformed.
     public static func invalidArgument(_ message: String) -> StoreError { StoreError(.invalidArgument, message) }
 
@@ -68,6 +79,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         default: false
         }
     }
+
+    /// True when a sync's write was refused because the origin's trust changed meanwhile.
+    public var isTrustChanged: Bool { code == .trustChanged }
 
     /// True when a named record does not exist.
     public var isNotFound: Bool { code == .notFound }

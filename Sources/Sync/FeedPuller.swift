@@ -43,6 +43,8 @@ struct FeedPuller: Sendable {
                 guard remaining > delay + .seconds(1) else {
                     throw SyncError.transport("peer \(peer.id): GET \(path): given up after \(budget); last error: \(lastError.message)")
                 }
+                // Dropping the error is correct: a cancelled sleep only ends early, and the request
+                // that follows then fails with HTTPClientError.cancelled.
                 if delay > .zero { try? await Task.sleep(for: delay) }
                 var limits = self.limits
                 limits.maxBodyBytes = maxBytes

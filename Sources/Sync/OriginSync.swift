@@ -4,11 +4,17 @@ import Signing
 import Store
 
 /// Brings one origin up to the best checkpoint its peers offer (feed.md §5–§7): verify every
-/// offered checkpoint against the pinned root key and the key statements; detect forks between
-/// what is held and what is offered, and between peers; then fetch only the missing pages,
-/// verify each against the signed tree before it is applied, apply it whole in one transaction
-/// (with up to `pagesPerTransaction` consecutive verified pages), and store the checkpoint once
-/// every entry it covers is applied. The cursor (the log's size) moves only past applied entries.
+/// offered checkpoint against the pinned root key and the key statements; check every one of
+/// them, whatever its size, against what is held (two roots of one size, or a root that is not
+/// that of the held tree of its size, is a fork); then fetch only the missing pages, verify each
+/// against the signed tree before it is applied, apply it whole in one transaction (with up to
+/// `pagesPerTransaction` consecutive verified pages), and store the checkpoint once every entry
+/// it covers is applied. The cursor (the log's size) moves only past applied entries.
+///
+/// Every store call goes through `local`: a store failure is this node's own (`local error: …`,
+/// thrown to the caller), never a peer's. Every write re-reads the origin's trust in its own
+/// transaction, so a `trust remove` (or a new `trust`) made by another process during the sync
+/// is final: nothing more of the origin is written, and the result says so (`trustChanged`).
 struct OriginSync {
     /// Verified pages written in one transaction during a long sync (2,048 entries): fewer
     /// commits, full-text index flushes and unified-catalog refreshes.
@@ -17,10 +23,12 @@ struct OriginSync {
     static let pagesAhead = 8
 
     let store: CatalogStore
-    let origin: String
-    let rootKey: Ed25519PublicKey
+    /// The origin and its pinned root key, as trusted when the sync began.
+    let trust: TrustedOrigin
     let now: Date
     let makePuller: @Sendable (Peer) -> FeedPuller
+
+    var origin: String { trust.origin }
 
     /// A checkpoint a peer offers, with the key statements it served beside it.
     struct Offer: Sendable {
@@ -30,60 +38,63 @@ struct OriginSync {
     }
 
     /// The origin's result and the peers that served something invalid.
-    func run(offers: [Offer]) async -> (result: SyncReport.OriginResult, badPeers: [String: String]) {
-        let verifier = FeedVerifier(origin: origin)
-        var badPeers: [String: String] = [:]
-        let before: (size: Int, checkpoint: Checkpoint?) = (try? await store.logPosition(origin)) ?? (size: 0, checkpoint: nil)
-        var result = SyncReport.OriginResult(origin: origin, state: .ok, before: before.size, after: before.size)
-        // A fork stays until the operator resolves it (kechuang trust remove, then trust again):
-        // once an origin signed two histories, nothing more of it is applied.
-        if (try? await store.originState(origin)) == .fork {
-            result.state = .fork
-            result.error = "origin \(origin) forked earlier (see kechuang peer status); not synced until resolved with kechuang trust remove \(origin)"
+    ///
+    /// - Throws: `SyncError` `local error: …` when the store fails.
+    func run(offers: [Offer]) async throws(SyncError) -> (result: SyncReport.OriginResult, badPeers: [String: String]) {
+        var result = SyncReport.OriginResult(origin: origin, state: .ok, before: 0, after: 0)
+        do {
+            let badPeers = try await sync(offers, result: &result)
+            return (result, badPeers)
+        } catch where error.code == .trustChanged {
+            // Not the peers' doing, nor the store's: the operator changed the trust meanwhile.
+            // Whatever this sync wrote before was deleted with the trust (or belongs to the new one).
+            result.trustChanged = true
+            result.state = .new
+            result.after = result.before
+            result.applied = ApplyCounts()
+            result.error = nil
+            result.notes.append(error.message)
             return (result, [:])
         }
+    }
 
-        // 1. Key statements: those held in the log, and those each peer served (self-authenticating).
-        var keys = KeyState(origin: origin, rootKey: rootKey)
-        for statement in (try? await store.keyStatements(of: origin)) ?? [] { try? keys.add(statement) }
-        for offer in offers {
-            for statement in offer.statements {
-                do { try keys.add(statement) } catch { badPeers[offer.peer.id] = "origin \(origin): key statement: \(error)" }
-            }
-        }
-        // 2. Every offered checkpoint verified; expired ones kept apart.
-        var valid: [(offer: Offer, freshness: FeedVerifier.Freshness)] = []
-        for offer in offers where badPeers[offer.peer.id] == nil {
-            do {
-                valid.append((offer, try verifier.verify(offer.checkpoint, keys: keys, now: now)))
-            } catch {
-                badPeers[offer.peer.id] = "origin \(origin): checkpoint from \(offer.peer.id): \(error)"
-            }
-        }
-        // 3. Forks: two valid checkpoints of one size with different roots, held or offered.
-        var candidates = valid.map { (source: $0.offer.peer.id, checkpoint: $0.offer.checkpoint) }
-        if let held = before.checkpoint { candidates.append(("held", held)) }
-        if let fork = SyncPlan.forks(candidates).first {
-            try? await store.recordFork(
-                origin: origin, first: fork.first.1, firstSource: fork.first.0, second: fork.second.1, secondSource: fork.second.0, now: now)
+    private func sync(_ offers: [Offer], result: inout SyncReport.OriginResult) async throws(SyncError) -> [String: String] {
+        let verifier = FeedVerifier(origin: origin)
+        let before = try await local("\(origin): reading the log held") { try await store.logPosition(origin) }
+        (result.before, result.after) = (before.size, before.size)
+        // A fork stays until the operator resolves it (kechuang trust remove, then trust again):
+        // once an origin signed two histories, nothing more of it is applied.
+        if try await local("\(origin): reading its state", { try await store.originState(origin) }) == .fork {
             result.state = .fork
-            result.error = "fork: two checkpoints of size \(fork.first.1.size) from \(fork.first.0) and \(fork.second.0) have different roots"
-            for source in [fork.first.0, fork.second.0] where source != "held" { badPeers[source] = result.error }
-            return (result, badPeers)
+            result.error = "origin \(origin) forked earlier (see kechuang peer status); not synced until resolved with kechuang trust remove \(origin)"
+            return [:]
+        }
+
+        // 1–2. Key statements and checkpoints verified.
+        var (valid, badPeers) = try await verify(offers, verifier: verifier)
+        // 3. Forks: every valid checkpoint, of any size, against the others and the held tree.
+        let offered = valid.map { (source: $0.offer.peer.id, checkpoint: $0.offer.checkpoint) }
+        if let conflict = try await conflict(offered, held: before) {
+            try await recordFork(conflict, offered: offered, result: &result, badPeers: &badPeers)
+            return badPeers
         }
         guard !valid.isEmpty else {
             if let error = badPeers.values.sorted().first {
                 result.state = .error
                 result.error = error
-                try? await store.setOriginState(origin, .error, error: error, source: badPeers.keys.sorted().first ?? "", now: now)
+                try await local("\(origin): storing its state") {
+                    try await store.setOriginState(
+                        origin, .error, error: error, source: badPeers.keys.sorted().first ?? "", trust: trust, now: now)
+                }
             }
-            return (result, badPeers)
+            return badPeers
         }
-        // A peer offering less than what is held is a lagging mirror: noted, ignored.
+        // A peer offering less than what is held, of the same history (checked above), is a
+        // lagging mirror: noted, ignored.
         if let held = before.checkpoint {
             for (offer, _) in valid where offer.checkpoint.size < held.size {
                 result.notes.append(
-                    "\(offer.peer.id) offers an older checkpoint (size \(offer.checkpoint.size) < \(held.size) held): ignored as stale")
+                    "\(offer.peer.id) offers an older checkpoint (size \(offer.checkpoint.size) < \(held.size) held) of the history held: ignored as stale")
             }
         }
         // 4. The best offer: the largest, current before expired.
@@ -101,58 +112,182 @@ struct OriginSync {
                 if let held = before.checkpoint, offer.checkpoint.size == held.size, offer.checkpoint.root == held.root,
                     offer.checkpoint.issued > held.issued
                 {
-                    try? await store.acceptCheckpoint(
-                        offer.checkpoint, source: offer.peer.id, state: freshness == .expired ? .stale : .ok, now: now)
                     result.state = freshness == .expired ? .stale : .ok
-                    return (result, badPeers)
+                    try await local("\(origin): storing the re-issued checkpoint") { [result] in
+                        try await store.acceptCheckpoint(offer.checkpoint, source: offer.peer.id, state: result.state, trust: trust, now: now)
+                    }
+                    return badPeers
                 }
                 let heldExpired = before.checkpoint.map { $0.expires <= now } ?? false
                 let state: SyncState = heldExpired && freshness == .expired ? .stale : .ok
                 result.state = state
-                try? await store.setOriginState(origin, state, error: state == .stale ? "newest checkpoint expired" : nil,
-                                                source: offer.peer.id, now: now)
-                return (result, badPeers)
+                try await local("\(origin): storing its state") {
+                    try await store.setOriginState(origin, state, error: state == .stale ? "newest checkpoint expired" : nil,
+                                                   source: offer.peer.id, trust: trust, now: now)
+                }
+                return badPeers
             case .fork:
-                if let held = before.checkpoint {
-                    try? await store.recordFork(origin: origin, first: held, firstSource: "held", second: offer.checkpoint,
-                                                secondSource: offer.peer.id, now: now)
-                }
-                result.state = .fork
-                result.error = "fork: \(offer.peer.id) offers a checkpoint of size \(offer.checkpoint.size) whose root differs from the one held"
-                badPeers[offer.peer.id] = result.error
-                return (result, badPeers)
+                // Two roots of one size were found in step 3; kept for a verdict that could reach here.
+                let conflict = SyncPlan.Conflict(
+                    offered: (offer.peer.id, offer.checkpoint), other: before.checkpoint.map { (source: "held", checkpoint: $0) })
+                try await recordFork(conflict, offered: offered, result: &result, badPeers: &badPeers)
+                return badPeers
             case .advance:
-                do {
-                    result.applied = try await advance(to: offer, held: before, verifier: verifier)
-                    result.after = offer.checkpoint.size
-                    result.source = offer.peer.id
-                    result.state = freshness == .expired ? .stale : .ok
-                    try await store.acceptCheckpoint(offer.checkpoint, source: offer.peer.id, state: result.state, now: now)
-                    return (result, badPeers)
-                } catch let error as SyncError where error.code == .fork {
-                    result.state = .fork
-                    result.error = error.message
-                    badPeers[offer.peer.id] = error.message
-                    try? await store.setOriginState(origin, .fork, error: error.message, source: offer.peer.id, now: now)
-                    return (result, badPeers)
-                } catch let error as SyncError where error.code == .stale {
-                    result.notes.append(error.message)
-                    return (result, badPeers)
-                } catch {
-                    badPeers[offer.peer.id] = "\(error)"
-                    result.error = "\(error)"
-                    result.after = (try? await store.logPosition(origin).size) ?? result.after
-                    continue
-                }
+                let done = try await advance(
+                    to: offer, freshness: freshness, before: before, offered: offered, verifier: verifier, result: &result,
+                    badPeers: &badPeers)
+                if done { return badPeers }
             }
         }
         result.state = .error
-        try? await store.setOriginState(origin, .error, error: result.error, source: ranked.first?.offer.peer.id ?? "", now: now)
-        return (result, badPeers)
+        try await local("\(origin): storing its state") { [result] in
+            try await store.setOriginState(
+                origin, .error, error: result.error, source: ranked.first?.offer.peer.id ?? "", trust: trust, now: now)
+        }
+        return badPeers
+    }
+
+    /// Steps 1–2: the key statements held and offered, then every offered checkpoint verified
+    /// (expired ones kept apart); the peers that served something invalid, with why.
+    private func verify(
+        _ offers: [Offer], verifier: FeedVerifier
+    ) async throws(SyncError) -> (valid: [(offer: Offer, freshness: FeedVerifier.Freshness)], badPeers: [String: String]) {
+        var badPeers: [String: String] = [:]
+        // 1. Key statements: those held in the log, and those each peer served (self-authenticating).
+        var keys = KeyState(origin: origin, rootKey: trust.rootKey)
+        for statement in try await local("\(origin): reading the key statements held", { try await store.keyStatements(of: origin) }) {
+            // A statement the log holds was verified when it was applied: one that no longer
+            // verifies (a revocation, perhaps) is a broken store, never to be skipped.
+            do { try keys.add(statement) } catch {
+                throw SyncError.local("\(origin): a key statement held in the log does not verify against the pinned root key: \(error)")
+            }
+        }
+        for offer in offers {
+            for statement in offer.statements {
+                do { try keys.add(statement) } catch { badPeers[offer.peer.id] = "origin \(origin): key statement: \(error)" }
+            }
+        }
+        // 2. Every offered checkpoint verified; expired ones kept apart.
+        var valid: [(offer: Offer, freshness: FeedVerifier.Freshness)] = []
+        for offer in offers where badPeers[offer.peer.id] == nil {
+            do {
+                valid.append((offer, try verifier.verify(offer.checkpoint, keys: keys, now: now)))
+            } catch {
+                badPeers[offer.peer.id] = "origin \(origin): checkpoint from \(offer.peer.id): \(error)"
+            }
+        }
+        return (valid, badPeers)
+    }
+
+    /// Takes the peer's offer of a larger tree: fetches, verifies and applies the missing pages,
+    /// stores the checkpoint, and checks the other offers against the tree then held.
+    ///
+    /// - Returns: true when the origin's sync is over; false to try the next offer (this peer failed).
+    private func advance(
+        to offer: Offer, freshness: FeedVerifier.Freshness, before: (size: Int, checkpoint: Checkpoint?),
+        offered: [(source: String, checkpoint: Checkpoint)], verifier: FeedVerifier, result: inout SyncReport.OriginResult,
+        badPeers: inout [String: String]
+    ) async throws(SyncError) -> Bool {
+        do {
+            result.applied = try await advance(to: offer, heldSource: heldSource(before.checkpoint, offered: offered), verifier: verifier)
+            result.after = offer.checkpoint.size
+            result.source = offer.peer.id
+            result.state = freshness == .expired ? .stale : .ok
+            try await local("\(origin): storing the checkpoint") { [state = result.state] in
+                try await store.acceptCheckpoint(offer.checkpoint, source: offer.peer.id, state: state, trust: trust, now: now)
+            }
+            // The other offers, checked against the tree now held: a smaller checkpoint of another
+            // history, offered beside this one, is a fork in this same run.
+            if let conflict = try await conflict(offered, held: (offer.checkpoint.size, offer.checkpoint)) {
+                try await recordFork(conflict, offered: offered, result: &result, badPeers: &badPeers)
+            }
+            return true
+        } catch let error as SyncError where error.code == .fork {
+            // The evidence is stored (`recordFork(held:…)`); the state keeps the full message.
+            result.state = .fork
+            result.error = error.message
+            badPeers[offer.peer.id] = error.message
+            if let other = heldPeer(before.checkpoint, offered: offered) { badPeers[other] = error.message }
+            try await local("\(origin): storing its state") {
+                try await store.setOriginState(origin, .fork, error: error.message, source: offer.peer.id, trust: trust, now: now)
+            }
+            return true
+        } catch let error as SyncError where error.code == .stale {
+            result.notes.append(error.message)
+            return true
+        } catch let error as SyncError where error.code == .local || error.code == .trustChanged {
+            throw error
+        } catch {
+            // What the peer served (or how it served it) failed: the next offer may do better.
+            badPeers[offer.peer.id] = "\(error)"
+            result.error = "\(error)"
+            result.after = try await local("\(origin): reading the log held") { try await store.logPosition(origin).size }
+            return false
+        }
+    }
+
+    /// The first conflict between the offered checkpoints and what is held (`SyncPlan.conflict`),
+    /// with the roots of the held tree at every offered size up to the entries held.
+    private func conflict(
+        _ offered: [(source: String, checkpoint: Checkpoint)], held: (size: Int, checkpoint: Checkpoint?)
+    ) async throws(SyncError) -> SyncPlan.Conflict? {
+        var roots: [Int: [UInt8]] = [:]
+        for size in Set(offered.map(\.checkpoint.size)) where size <= held.size {
+            roots[size] = try await local("\(origin): computing the root of the held tree of size \(size)") {
+                try await store.treeRoot(origin, size: size)
+            }
+        }
+        return SyncPlan.conflict(offers: offered, held: held.checkpoint, heldRoots: roots)
+    }
+
+    /// The peer that offers, in this run, exactly the held checkpoint (the first by id), if any:
+    /// it is named as the source of that side of a fork.
+    private func heldPeer(_ held: Checkpoint?, offered: [(source: String, checkpoint: Checkpoint)]) -> String? {
+        guard let held else { return nil }
+        return offered.filter { $0.checkpoint.size == held.size && $0.checkpoint.root == held.root }.map(\.source).sorted().first
+    }
+
+    /// How the held checkpoint is named in fork evidence: the peer offering it now, else `held`.
+    private func heldSource(_ held: Checkpoint?, offered: [(source: String, checkpoint: Checkpoint)]) -> String {
+        heldPeer(held, offered: offered) ?? "held"
+    }
+
+    /// Keeps the evidence of `conflict` (both signed checkpoints, the offering peers named), marks
+    /// the origin forked, and names the peers that offered either side.
+    private func recordFork(
+        _ conflict: SyncPlan.Conflict, offered: [(source: String, checkpoint: Checkpoint)], result: inout SyncReport.OriginResult,
+        badPeers: inout [String: String]
+    ) async throws(SyncError) {
+        let first = conflict.offered
+        result.state = .fork
+        guard var other = conflict.other else {
+            let message = "fork: \(first.source) offers a checkpoint of size \(first.checkpoint.size) whose root is not that of the entries held"
+            result.error = message
+            badPeers[first.source] = message
+            try await local("\(origin): storing the fork") {
+                try await store.setOriginState(
+                    origin, .fork, error: message + " (no checkpoint held to keep as evidence)", source: first.source, trust: trust, now: now)
+            }
+            return
+        }
+        if other.source == "held" { other.source = heldSource(other.checkpoint, offered: offered) }
+        let message = other.checkpoint.size == first.checkpoint.size
+            ? "fork: checkpoints of size \(first.checkpoint.size) from \(other.source) and from \(first.source) have different roots"
+            : "fork: the checkpoint of size \(first.checkpoint.size) from \(first.source) is not a prefix of the checkpoint of size \(other.checkpoint.size) from \(other.source)"
+        result.error = message
+        for source in [first.source, other.source] where source != "held" { badPeers[source] = message }
+        try await local("\(origin): storing the fork evidence") {
+            try await store.recordFork(
+                origin: origin, first: other.checkpoint, firstSource: other.source, second: first.checkpoint, secondSource: first.source,
+                trust: trust, now: now)
+        }
     }
 
     /// Fetches, verifies and applies the pages between what is held and `offer`'s checkpoint.
-    private func advance(to offer: Offer, held: (size: Int, checkpoint: Checkpoint?), verifier: FeedVerifier) async throws -> ApplyCounts {
+    ///
+    /// - Parameter heldSource: how the held checkpoint is named in fork evidence.
+    private func advance(to offer: Offer, heldSource: String, verifier: FeedVerifier) async throws -> ApplyCounts {
+        let origin = self.origin
         let target = offer.checkpoint
         let puller = makePuller(offer.peer)
         let source = "peer \(offer.peer.id)"
@@ -166,27 +301,28 @@ struct OriginSync {
         guard roots.origin == origin, roots.size == target.size, roots.root == target.root else {
             throw SyncError.verification("\(source): \(rootsPath): the page roots do not make the checkpoint's root")
         }
-        let position = try await store.logPosition(origin)
+        let position = try await local("\(origin): reading the log held") { try await store.logPosition(origin) }
+        func fork() async throws -> Never {
+            try await recordFork(held: position, heldSource: heldSource, offered: target, source: offer.peer.id)
+        }
         guard position.size <= target.size else {
             // More entries are held (applied from a larger tree before an interruption) than the
             // offered tree has: it is behind them if its root is that of their prefix, else a fork.
-            guard try await store.treeRoot(origin, size: target.size) == target.root else {
-                try await recordFork(held: position.checkpoint, offered: target, source: offer.peer.id)
-            }
+            let root = try await local("\(origin): computing the root of the held tree") { try await store.treeRoot(origin, size: target.size) }
+            guard root == target.root else { try await fork() }
             throw SyncError(.stale, "\(offer.peer.id) offers a checkpoint of size \(target.size), behind the \(position.size) entries held: ignored as stale")
         }
         // What is held must be a prefix of the offered tree; a signed tree that is not is a fork.
-        let storedRoots = try await store.pageRoots(origin, below: position.size / Feed.pageSize)
-        guard storedRoots == Array(roots.pageRoots.prefix(storedRoots.count)) else {
-            try await recordFork(held: position.checkpoint, offered: target, source: offer.peer.id)
+        let storedRoots = try await local("\(origin): reading the page roots held") {
+            try await store.pageRoots(origin, below: position.size / Feed.pageSize)
         }
+        guard storedRoots == Array(roots.pageRoots.prefix(storedRoots.count)) else { try await fork() }
         var counts = ApplyCounts()
         var laterPages: [Int: [LogEntry]] = [:]
         let steps = SyncPlan.pages(held: position.size, target: target.size)
         // Two stages: the next pages are fetched, verified against the signed tree and decoded
         // while the current ones are written; errors surface in page order, when it is their turn.
         // Consecutive verified pages are written together (`Self.pagesPerTransaction`), whole.
-        let origin = self.origin
         let peer = puller.peer.id
         func prepare(_ step: SyncPlan.PageStep) -> Task<FetchedPage, any Error> {
             Task {
@@ -214,7 +350,9 @@ struct OriginSync {
             guard !batch.isEmpty else { return }
             let pages = batch
             batch.removeAll()
-            counts += try await store.applyVerified(origin: origin, pages: pages, now: now)
+            counts += try await local("\(origin): applying entries") {
+                try await store.applyVerified(origin: origin, pages: pages, trust: trust, now: now)
+            }
         }
         fill()
         for (index, step) in steps.enumerated() {
@@ -225,10 +363,9 @@ struct OriginSync {
                 let bodiesPath = FeedPath.bodies(origin, step.page, width: step.width)
                 let entries = prepared.entries
                 if step.held > 0 {
-                    let stored = try await store.entries(origin, step.page * Feed.pageSize..<step.page * Feed.pageSize + step.held)
-                    guard stored == entries.prefix(step.held).map(\.line) else {
-                        try await recordFork(held: position.checkpoint, offered: target, source: offer.peer.id)
-                    }
+                    let range = step.page * Feed.pageSize..<step.page * Feed.pageSize + step.held
+                    let stored = try await local("\(origin): reading the entries held") { try await store.entries(origin, range) }
+                    guard stored == entries.prefix(step.held).map(\.line) else { try await fork() }
                 }
                 let checked = try prepared.checked.get()
                 if !checked.claims.isEmpty {
@@ -293,7 +430,15 @@ struct OriginSync {
         guard seq < target else { return nil }
         let start = page * Feed.pageSize
         if seq >= start, seq < start + entries.count { return entries[seq - start] }
-        if seq < start { return try await store.entries(origin, seq..<seq + 1).first.map { try LogEntry(line: $0[...]) } }
+        if seq < start {
+            let held = try await local("\(origin): reading entry \(seq) held") { try await store.entries(origin, seq..<seq + 1) }
+            guard let line = held.first else { throw SyncError.local("\(origin): entry \(seq) is not held") }
+            do {
+                return try LogEntry(line: line[...])
+            } catch {
+                throw SyncError.local("\(origin): entry \(seq) held does not parse: \(error)")
+            }
+        }
         let later = seq / Feed.pageSize
         if cache[later] == nil {
             cache[later] = try await verifiedEntries(
@@ -302,12 +447,22 @@ struct OriginSync {
         return cache[later]?[seq % Feed.pageSize]
     }
 
-    private func recordFork(held: Checkpoint?, offered: Checkpoint, source: String) async throws -> Never {
-        let message = "fork: \(source) offers a checkpoint of size \(offered.size) whose tree does not agree with the entries held"
-        if let held {
-            try await store.recordFork(origin: origin, first: held, firstSource: "held", second: offered, secondSource: source, now: now)
-        } else {
-            try await store.setOriginState(origin, .fork, error: message + " (no checkpoint held to keep as evidence)", source: source, now: now)
+    /// Records that `offered` does not agree with the entries held, and throws the fork.
+    private func recordFork(
+        held: (size: Int, checkpoint: Checkpoint?), heldSource: String, offered: Checkpoint, source: String
+    ) async throws -> Never {
+        let message = "fork: \(source) offers a checkpoint of size \(offered.size) whose tree does not agree with the \(held.size) entries held"
+        if let checkpoint = held.checkpoint {
+            let described = message + " (checkpoint of size \(checkpoint.size) from \(heldSource))"
+            try await local("\(origin): storing the fork evidence") {
+                try await store.recordFork(
+                    origin: origin, first: checkpoint, firstSource: heldSource, second: offered, secondSource: source, trust: trust, now: now)
+            }
+            throw SyncError(.fork, described)
+        }
+        try await local("\(origin): storing the fork") {
+            try await store.setOriginState(
+                origin, .fork, error: message + " (no checkpoint held to keep as evidence)", source: source, trust: trust, now: now)
         }
         throw SyncError(.fork, message)
     }

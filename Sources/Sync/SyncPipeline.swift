@@ -27,19 +27,29 @@ public struct SyncPipeline: Sendable {
 
     /// Syncs with `only` (every peer when nil). Peers whose circuit breaker is open are skipped,
     /// unless `ignoreBreaker` (an explicit `kechuang sync --peer`).
-    public func run(only: [String]? = nil, ignoreBreaker: Bool = false, now: Date = Date()) async throws -> SyncReport {
+    ///
+    /// - Throws: `SyncError` `local error: …` when this node's store fails (a read, a write, a row
+    ///   it cannot decode). The run stops there: whatever was not committed is rolled back (the
+    ///   merge's dirty marks stay for the next run), and no peer is charged with the failure (no
+    ///   peer result is recorded, nothing counts toward a circuit breaker).
+    public func run(only: [String]? = nil, ignoreBreaker: Bool = false, now: Date = Date()) async throws(SyncError) -> SyncReport {
         var report = SyncReport()
-        let peers = try await store.peers().filter { only == nil || only!.contains($0.id) }
-        let trusted = try await store.trustedOrigins()
+        let peers = try await local("reading the peers") { try await store.peers() }.filter { only == nil || only!.contains($0.id) }
+        let trusted = try await local("reading the trusted origins") { try await store.trustedOrigins() }
+        var states: [String: PeerState] = [:]
+        for peer in peers {
+            states[peer.id] = try await local("reading the state of peer \(peer.id)") { try await store.peerState(peer.id) }
+        }
 
         // 1. Poll: every peer's checkpoints.json, in parallel.
         var bundles: [(peer: Peer, bundle: CheckpointBundle)] = []
-        let polls = await withTaskGroup(of: (Peer, PollResult).self) { group in
+        let polls = await withTaskGroup(of: (Peer, PollResult).self) { [states] group in
             for peer in peers {
-                group.addTask { (peer, await poll(peer, ignoreBreaker: ignoreBreaker, now: now)) }
+                group.addTask { (peer, await poll(peer, state: states[peer.id] ?? nil, ignoreBreaker: ignoreBreaker, now: now)) }
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
+        if let error = polls.compactMap(\.1.localError).sorted().first { throw SyncError.local(error) }
         for (peer, poll) in polls.sorted(by: { $0.0.id < $1.0.id }) {
             var result = SyncReport.PeerResult(peer: peer.id, ok: poll.error == nil)
             result.skipped = poll.skipped
@@ -60,30 +70,24 @@ public struct SyncPipeline: Sendable {
             }
             guard !offers.isEmpty else {
                 // No peer offered it: the data stays, but an expired checkpoint makes it stale.
-                if let held = try await store.logPosition(origin.origin).checkpoint, held.expires <= now,
-                    try await store.originState(origin.origin) != .fork
-                {
-                    try await store.setOriginState(origin.origin, .stale, error: "checkpoint expired at \(held.expiresAt); no peer offered a newer one",
-                                                   source: "held", now: now)
-                    report.origins.append(SyncReport.OriginResult(
-                        origin: origin.origin, state: .stale, before: held.size, after: held.size,
-                        error: "checkpoint expired at \(held.expiresAt)"))
-                }
+                if let result = try await markStaleIfExpired(origin, now: now) { report.origins.append(result) }
                 continue
             }
             let deadline = peerDeadline
             let sync = OriginSync(
-                store: store, origin: origin.origin, rootKey: origin.rootKey, now: now,
+                store: store, trust: origin, now: now,
                 makePuller: { [client, policy, limits] peer in
                     FeedPuller(client: client, peer: peer, policy: policy, limits: limits, budget: deadline)
                 })
-            let (result, bad) = await sync.run(offers: offers)
+            let (result, bad) = try await sync.run(offers: offers)
             report.origins.append(result)
             badPeers.merge(bad) { first, _ in first }
         }
 
         // 3. The merge, then each peer's outcome and its circuit breaker.
-        try await store.refreshUnified()
+        try await local("merging the unified catalog") { try await store.refreshUnified() }
+        // A sync cancelled (serve stopping) failed its transfers itself: no peer is charged.
+        guard !Task.isCancelled else { return report }
         for index in report.peers.indices {
             let id = report.peers[index].peer
             if let error = badPeers[id], report.peers[index].ok {
@@ -91,15 +95,40 @@ public struct SyncPipeline: Sendable {
                 report.peers[index].error = error
             }
             guard !report.peers[index].skipped else { continue }
-            let failures = (try await store.peerState(id)?.status.failures ?? 0) + 1
+            let failures = (states[id]??.status.failures ?? 0) + 1
             let failed = !report.peers[index].ok
             let poll = polls.first { $0.0.id == id }?.1
-            try await store.recordPeerResult(
-                id, error: report.peers[index].error, etag: failed ? nil : poll?.etag,
-                checkpoints: failed ? nil : poll?.bytes,
-                retryAfter: failed ? breaker.retryAfter(failures: failures, now: now) : nil, now: now)
+            let peer = report.peers[index]
+            try await local("recording the result of peer \(id)") {
+                try await store.recordPeerResult(
+                    id, error: peer.error, etag: failed ? nil : poll?.etag, checkpoints: failed ? nil : poll?.bytes,
+                    retryAfter: failed ? breaker.retryAfter(failures: failures, now: now) : nil, now: now)
+            }
         }
         return report
+    }
+
+    /// What the store holds of a peer: its state, its last checkpoints.json and that file's ETag.
+    typealias PeerState = (status: PeerStatus, etag: String?, checkpoints: [UInt8]?)?
+
+    /// Marks `origin` stale when no peer offered it and the checkpoint held has expired.
+    private func markStaleIfExpired(_ origin: TrustedOrigin, now: Date) async throws(SyncError) -> SyncReport.OriginResult? {
+        let held = try await local("\(origin.origin): reading the log held") { try await store.logPosition(origin.origin) }
+        guard let checkpoint = held.checkpoint, checkpoint.expires <= now,
+            try await local("\(origin.origin): reading its state", { try await store.originState(origin.origin) }) != .fork
+        else { return nil }
+        do {
+            try await local("\(origin.origin): storing its state") {
+                try await store.setOriginState(
+                    origin.origin, .stale, error: "checkpoint expired at \(checkpoint.expiresAt); no peer offered a newer one", source: "held",
+                    trust: origin, now: now)
+            }
+        } catch where error.code == .trustChanged {
+            return nil  // removed meanwhile: there is nothing left to mark
+        }
+        return SyncReport.OriginResult(
+            origin: origin.origin, state: .stale, before: checkpoint.size, after: checkpoint.size,
+            error: "checkpoint expired at \(checkpoint.expiresAt)")
     }
 
     /// One peer's checkpoints.json, or why there is none.
@@ -110,11 +139,12 @@ public struct SyncPipeline: Sendable {
         var notModified = false
         var skipped = false
         var error: String?
+        /// The copy of checkpoints.json this node stored (for a 304) does not decode: its own fault.
+        var localError: String?
     }
 
-    private func poll(_ peer: Peer, ignoreBreaker: Bool, now: Date) async -> PollResult {
+    private func poll(_ peer: Peer, state: PeerState, ignoreBreaker: Bool, now: Date) async -> PollResult {
         var result = PollResult()
-        let state = try? await store.peerState(peer.id)
         if !ignoreBreaker, let retry = state?.status.retryAfter.flatMap(DateText.parseTimestamp),
             !CircuitBreaker.allows(retryAfter: retry, now: now)
         {
@@ -135,7 +165,12 @@ public struct SyncPipeline: Sendable {
                 result.notModified = true
                 result.etag = state?.etag
                 result.bytes = state?.checkpoints
-                result.bundle = try state?.checkpoints.map { try CheckpointBundle(bytes: $0) }
+                do {
+                    result.bundle = try state?.checkpoints.map { try CheckpointBundle(bytes: $0) }
+                } catch {
+                    // Stored only once it had decoded: failing now is this node's store, not the peer.
+                    result.localError = "the stored copy of peer \(peer.id)'s \(FeedPath.checkpoints) does not decode: \(error)"
+                }
             case .notFound:
                 result.error = "peer \(peer.id): \(peer.url)\(FeedPath.checkpoints): not found (is it a kechuang node?)"
             }

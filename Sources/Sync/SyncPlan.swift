@@ -10,7 +10,8 @@ public enum SyncPlan {
         case advance
         /// The same size and root as held: nothing to do.
         case repeatOfHeld
-        /// Smaller than what is held: a lagging mirror, ignored (not an attack).
+        /// Smaller than what is held: a lagging mirror, ignored (not an attack) once `conflict`
+        /// found its root equal to that of the held tree of its size.
         case stale
         /// The same size as held with another root: the origin signed two histories.
         case fork
@@ -37,6 +38,44 @@ public enum SyncPlan {
             }
         }
         return result
+    }
+
+    /// Two signed checkpoints of one origin that cannot both be true, as a sync finds them.
+    public struct Conflict: Sendable {
+        /// The offered checkpoint that disagrees, with the peer that offered it.
+        public let offered: (source: String, checkpoint: Checkpoint)
+        /// What it disagrees with: another offered checkpoint of its size, or the held checkpoint
+        /// (source `held`); nil when it disagrees with held entries that no kept checkpoint covers
+        /// (entries applied from a larger tree before an interruption).
+        public let other: (source: String, checkpoint: Checkpoint)?
+    }
+
+    /// The first conflict among the verified checkpoints offered for an origin and what is held
+    /// (feed.md §7): two checkpoints of one size with different roots (offered or held), or an
+    /// offered checkpoint of a size up to the entries held whose root is not the root of the held
+    /// tree of that size. A smaller checkpoint is thus never ignored unchecked: the node holds
+    /// the entries, so it knows the root of every smaller tree.
+    ///
+    /// - Parameters:
+    ///   - offers: the verified offered checkpoints, with the peers that offered them.
+    ///   - held: the checkpoint held (the last fully applied), if any.
+    ///   - heldRoots: the root of the held tree at each offered size up to the entries held.
+    public static func conflict(
+        offers: [(source: String, checkpoint: Checkpoint)], held: Checkpoint?, heldRoots: [Int: [UInt8]]
+    ) -> Conflict? {
+        let all = offers + (held.map { [("held", $0)] } ?? [])
+        if let fork = forks(all).first {
+            // The held checkpoint, when it is one of the two, is what the offer disagrees with.
+            let (offered, other) = fork.first.0 == "held" ? (fork.second, fork.first) : (fork.first, fork.second)
+            return Conflict(offered: (offered.0, offered.1), other: (other.0, other.1))
+        }
+        for offer in offers.sorted(by: { ($0.checkpoint.size, $0.source) < ($1.checkpoint.size, $1.source) }) {
+            guard let root = heldRoots[offer.checkpoint.size], root != offer.checkpoint.root else { continue }
+            // The held checkpoint is evidence only when it covers the entries the offer disagrees with.
+            let other = held.flatMap { $0.size >= offer.checkpoint.size ? (source: "held", checkpoint: $0) : nil }
+            return Conflict(offered: offer, other: other)
+        }
+        return nil
     }
 
     /// One page to fetch: its number, how many entries the target tree has in it, and how many

@@ -27,6 +27,9 @@ public struct SyncReport: Sendable {
         public var source: String?
         /// What was ignored without being an error: offers older than what is held (stale).
         public var notes: [String] = []
+        /// The origin's trust was removed or changed (by another process) during the sync:
+        /// nothing more of it was written, and `state` is `new` (as for an origin never synced).
+        public var trustChanged = false
     }
 
     public var peers: [PeerResult] = []

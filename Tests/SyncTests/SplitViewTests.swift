@@ -105,3 +105,42 @@ import Testing
         #expect(try await federation.size() == 351)
     }
 }
+
+/// `SyncPlan.conflict`, the pure check of offered checkpoints against each other and the held tree.
+@Suite struct HeldTreeConflictTests {
+    static func checkpoint(size: Int, root: UInt8) throws -> Checkpoint { try SyncPlanTests.checkpoint(size: size, root: root) }
+    static func roots(_ pairs: [Int: UInt8]) -> [Int: [UInt8]] { pairs.mapValues { [UInt8](repeating: $0, count: 32) } }
+
+    @Test func aSmallerCheckpointIsComparedWithTheHeldPrefix() throws {
+        let held = try Self.checkpoint(size: 351, root: 1)
+        let agreeing = try Self.checkpoint(size: 301, root: 2)
+        let disagreeing = try Self.checkpoint(size: 301, root: 3)
+        #expect(SyncPlan.conflict(offers: [("relay", agreeing)], held: held, heldRoots: Self.roots([301: 2])) == nil)
+        let conflict = try #require(SyncPlan.conflict(offers: [("relay", disagreeing)], held: held, heldRoots: Self.roots([301: 2])))
+        #expect(conflict.offered.source == "relay" && conflict.offered.checkpoint == disagreeing)
+        #expect(conflict.other?.source == "held" && conflict.other?.checkpoint == held)
+    }
+
+    @Test func twoRootsOfOneSizeAreAConflictWithTheHeldOneAsTheOtherSide() throws {
+        let held = try Self.checkpoint(size: 301, root: 1)
+        let offered = try Self.checkpoint(size: 301, root: 2)
+        let conflict = try #require(SyncPlan.conflict(offers: [("chongqing", offered)], held: held, heldRoots: Self.roots([301: 1])))
+        #expect(conflict.offered.source == "chongqing")
+        #expect(conflict.other?.source == "held")
+        // Between two peers, with nothing held.
+        let peers = try #require(SyncPlan.conflict(
+            offers: [("a", try Self.checkpoint(size: 10, root: 1)), ("b", offered), ("c", try Self.checkpoint(size: 10, root: 2))],
+            held: nil, heldRoots: [:]))
+        #expect(Set([peers.offered.source, peers.other?.source]) == ["a", "c"])
+    }
+
+    @Test func entriesHeldBeyondTheCheckpointAreCheckedWithoutEvidence() throws {
+        // 256 entries held after an interrupted sync, checkpoint of size 100.
+        let held = try Self.checkpoint(size: 100, root: 1)
+        let offered = try Self.checkpoint(size: 200, root: 5)
+        let conflict = try #require(SyncPlan.conflict(offers: [("x", offered)], held: held, heldRoots: Self.roots([200: 4])))
+        #expect(conflict.other == nil, "the held checkpoint does not cover entry 200: it is no evidence")
+        // Larger than what is held: nothing to compare here (the pages tell, when fetched).
+        #expect(SyncPlan.conflict(offers: [("x", try Self.checkpoint(size: 400, root: 9))], held: held, heldRoots: [:]) == nil)
+    }
+}

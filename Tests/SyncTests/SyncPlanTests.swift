@@ -30,7 +30,8 @@ import Testing
         // The same size and root, even re-issued (another signature), is a repeat.
         #expect(SyncPlan.judge(offered: try Self.checkpoint(size: 301, root: 1), held: held) == .repeatOfHeld)
         #expect(SyncPlan.judge(offered: held, held: held) == .repeatOfHeld)
-        // Smaller: a lagging mirror, whatever its root.
+        // Smaller: a lagging mirror as far as `judge` sees (it looks at sizes; `conflict` has
+        // compared the root with the held tree before).
         #expect(SyncPlan.judge(offered: try Self.checkpoint(size: 300, root: 1), held: held) == .stale)
         #expect(SyncPlan.judge(offered: try Self.checkpoint(size: 1, root: 9), held: held) == .stale)
         // The same size with another root: two histories.

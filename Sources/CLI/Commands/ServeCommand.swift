@@ -19,8 +19,8 @@ enum ServeCommand: Command {
             /v1/projects/import, with Authorization: Bearer <DIR/admin.token>), /healthz and
             /metrics (Prometheus), and GET /v1/peers (sync state). It pulls its peers' feeds every
             --sync-interval seconds (kechuang sync; each origin that grew or is not ok is printed
-            as `sync: origin ID: STATE BEFORE → AFTER entries`, failing peers go to standard
-            error), and serves the origins it holds verbatim, so
+            as `sync: origin ID: STATE BEFORE → AFTER entries`, failing peers and `local error: …`
+            go to standard error), and serves the origins it holds verbatim, so
             peers without a direct route can sync them through it. CLI commands keep working while
             it runs (import, redact, export, sync, …), and their writes are served at once. The checkpoint is re-issued before
             it expires (checked every minute, re-signed daily). SIGINT or SIGTERM stops it
@@ -85,7 +85,7 @@ enum ServeCommand: Command {
                             FileHandle.standardError.write(Data("kechuang serve: sync with \(peer.peer): \(peer.error ?? "failed")\n".utf8))
                         }
                         // What changed, one line per origin that grew or is not ok.
-                        for origin in report.origins where origin.after > origin.before || origin.state != .ok {
+                        for origin in report.origins where origin.after > origin.before || origin.state != .ok || origin.trustChanged {
                             FileHandle.standardOutput.write(Data("sync: \(SyncCommand.line(origin))\n".utf8))
                         }
                     } catch {

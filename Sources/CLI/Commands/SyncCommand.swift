@@ -21,6 +21,12 @@ enum SyncCommand: Command {
             and mirrors, gets 60 s; a healthy peer's long log takes as long as it needs, and what
             was applied stays applied). Peers that failed three times
             in a row are left alone for a while (circuit breaker); --peer ID ignores the breaker.
+            Every offered checkpoint, of any size, is checked against the tree held: two
+            histories signed by one origin are a fork (both checkpoints kept, both peers named).
+            A failure of this node's own database is reported as `local error: …` (exit 1) and
+            charged to no peer; the next run takes up where it stopped. A `trust remove` (or
+            `trust`) made meanwhile by another process is final: nothing more of that origin is
+            applied (`origin ID: not applied — its trust was removed or changed …`).
             `kechuang serve` syncs every --sync-interval.
             """,
         options: [
@@ -60,6 +66,9 @@ enum SyncCommand: Command {
 
     /// `origin ID: STATE[ BEFORE → AFTER entries][ — ERROR]`.
     static func line(_ origin: SyncReport.OriginResult) -> String {
+        if origin.trustChanged {
+            return "origin \(origin.origin): not applied — its trust was removed or changed during the sync (by another process)"
+        }
         let change = origin.after > origin.before ? " \(origin.before) → \(origin.after) entries" : ""
         return "origin \(origin.origin): \(origin.state.rawValue)\(change)\(origin.error.map { " — \($0)" } ?? "")"
     }
@@ -79,6 +88,7 @@ enum SyncJSON {
                  "before": .number(Double(origin.before)), "after": .number(Double(origin.after)),
                  "applied": .number(Double(origin.applied.puts)), "removed": .number(Double(origin.applied.removals)),
                  "ignored": .number(Double(origin.applied.ignored)), "source": origin.source.map { .string($0) } ?? .null,
+                 "trust_changed": .bool(origin.trustChanged),
                  "error": origin.error.map { .string($0) } ?? .null]
             }),
         ]

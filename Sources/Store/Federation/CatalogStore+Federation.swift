@@ -32,7 +32,7 @@ extension CatalogStore {
             let rows = try connection.prepare("SELECT rowid, id, version FROM records WHERE origin = ?")
                 .query([.text(origin)]) { ($0.int64(0), $0.text(1) ?? "", $0.int(2)) }
             for (rowid, id, version) in rows {
-                guard let recordID = RecordID(id) else { continue }
+                guard let recordID = RecordID(id) else { throw StoreError.corrupt("records row \(rowid): id \"\(id)\" is not a record id") }
                 try table.remove(recordID, rowid: rowid, version: version, now: DateText.timestamp(now))
             }
             for statement in [
@@ -112,26 +112,58 @@ extension CatalogStore {
              .integer(Int64(failures)), .text(retryAfter.map(DateText.timestamp)), .text(etag), checkpoints.map { .blob($0) } ?? .null])
     }
 
-    /// Records an origin's state (`ok`, `stale`, `error`, `fork`) with the error and its source.
-    public func setOriginState(_ origin: String, _ state: SyncState, error: String?, source: String, now: Date = Date()) throws {
+    /// Records an origin's state (`ok`, `stale`, `error`, `fork`) with the error and its source,
+    /// if the origin is still trusted as `trust` says (checked in the same transaction).
+    ///
+    /// - Throws: `StoreError.trustChanged` when it is not; nothing is written then.
+    public func setOriginState(
+        _ origin: String, _ state: SyncState, error: String?, source: String, trust: TrustedOrigin, now: Date = Date()
+    ) throws {
+        try connection.transaction {
+            try requireTrust(trust, of: origin)
+            try writeOriginState(origin, state, error: error, source: source, now: now)
+        }
+    }
+
+    private func writeOriginState(_ origin: String, _ state: SyncState, error: String?, source: String, now: Date) throws {
         try connection.run(
             "INSERT OR REPLACE INTO origin_state (origin, state, last_error, source, updated_at) VALUES (?, ?, ?, ?, ?)",
             [.text(origin), .text(state.rawValue), .text(error), .text(source), .text(DateText.timestamp(now))])
     }
 
-    /// Keeps two signed checkpoints of `origin` that cannot both be true, and marks it forked.
+    /// Keeps two signed checkpoints of `origin` that cannot both be true, and marks it forked, if
+    /// the origin is still trusted as `trust` says (checked in the same transaction).
+    ///
+    /// - Throws: `StoreError.trustChanged` when it is not; nothing is written then.
     public func recordFork(
-        origin: String, first: Checkpoint, firstSource: String, second: Checkpoint, secondSource: String, now: Date = Date()
+        origin: String, first: Checkpoint, firstSource: String, second: Checkpoint, secondSource: String, trust: TrustedOrigin,
+        now: Date = Date()
     ) throws {
         let (a, b) = first.bytes.lexicographicallyPrecedes(second.bytes) ? (first, second) : (second, first)
         let (sourceA, sourceB) = a.bytes == first.bytes ? (firstSource, secondSource) : (secondSource, firstSource)
-        try connection.run(
-            "INSERT OR IGNORE INTO fork_evidence (origin, first, first_source, second, second_source, detected_at) VALUES (?, ?, ?, ?, ?, ?)",
-            [.text(origin), .blob(a.bytes), .text(sourceA), .blob(b.bytes), .text(sourceB), .text(DateText.timestamp(now))])
-        try setOriginState(
-            origin, .fork,
-            error: "fork: checkpoints of size \(first.size) (\(firstSource)) and \(second.size) (\(secondSource)) disagree",
-            source: secondSource, now: now)
+        try connection.transaction {
+            try requireTrust(trust, of: origin)
+            try connection.run(
+                "INSERT OR IGNORE INTO fork_evidence (origin, first, first_source, second, second_source, detected_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [.text(origin), .blob(a.bytes), .text(sourceA), .blob(b.bytes), .text(sourceB), .text(DateText.timestamp(now))])
+            try writeOriginState(
+                origin, .fork,
+                error: "fork: checkpoints of size \(first.size) (\(firstSource)) and \(second.size) (\(secondSource)) disagree",
+                source: secondSource, now: now)
+        }
+    }
+
+    /// Throws unless `origin` is pinned now as `trust` records it (same root key, pinned at the
+    /// same time). Called inside the transaction of every write a sync makes, so that a `trust
+    /// remove` (or a new `trust`) committed by another process since the sync began is final: the
+    /// sync writes nothing more of that origin.
+    private func requireTrust(_ trust: TrustedOrigin, of origin: String) throws {
+        guard trust.origin == origin else {
+            throw StoreError.invalidArgument("a write for origin \(origin) carries the trust of \(trust.origin)")
+        }
+        let pinned = try connection.prepare("SELECT root_key, added_at FROM trusted_origins WHERE origin = ?")
+            .queryFirst([.text(origin)]) { ($0.text(0), $0.text(1)) }
+        guard let pinned, pinned.0 == trust.rootKey.text, pinned.1 == trust.addedAt else { throw StoreError.trustChanged(origin) }
     }
 
     /// The number of entries held of `origin`'s log, and its stored (last fully applied) checkpoint.
@@ -183,9 +215,14 @@ extension CatalogStore {
     /// records folded, and the unified catalog brought up to date once (reusing the records the
     /// fold decoded). A page is never split: the transaction holds whole pages, so the log still
     /// ends at a page boundary (or at the verified tail).
-    public func applyVerified(origin: String, pages: [VerifiedPage], now: Date = Date()) throws -> ApplyCounts {
+    ///
+    /// - Parameter trust: the trust the sync began with; when given, it is checked in the same
+    ///   transaction, and nothing is written unless the origin is still trusted so.
+    /// - Throws: `StoreError.trustChanged` when the trust changed.
+    public func applyVerified(origin: String, pages: [VerifiedPage], trust: TrustedOrigin? = nil, now: Date = Date()) throws -> ApplyCounts {
         guard origin != node.id else { throw StoreError.foreignOrigin(RecordID(origin: origin, local: "x")!, node: node.id) }
         return try connection.transaction {
+            if let trust { try requireTrust(trust, of: origin) }
             var applier = try OriginApplier(connection: connection, origin: origin)
             var counts = ApplyCounts()
             let timestamp = DateText.timestamp(now)
@@ -199,14 +236,19 @@ extension CatalogStore {
     }
 
     /// Stores the checkpoint an origin's data now stands at (every entry it covers is applied),
-    /// verbatim, so that this node relays it.
-    public func acceptCheckpoint(_ checkpoint: Checkpoint, source: String, state: SyncState = .ok, now: Date = Date()) throws {
+    /// verbatim, so that this node relays it, if the origin is still trusted as `trust` says.
+    ///
+    /// - Throws: `StoreError.trustChanged` when it is not; nothing is written then.
+    public func acceptCheckpoint(
+        _ checkpoint: Checkpoint, source: String, state: SyncState = .ok, trust: TrustedOrigin, now: Date = Date()
+    ) throws {
         try connection.transaction {
+            try requireTrust(trust, of: checkpoint.origin)
             try connection.run(
                 "INSERT OR REPLACE INTO checkpoints (origin, size, issued_at, checkpoint) VALUES (?, ?, ?, ?)",
                 [.text(checkpoint.origin), .integer(Int64(checkpoint.size)), .text(checkpoint.issuedAt), .blob(checkpoint.bytes)])
-            try setOriginState(checkpoint.origin, state, error: state == .stale ? "checkpoint expired at \(checkpoint.expiresAt)" : nil,
-                               source: source, now: now)
+            try writeOriginState(checkpoint.origin, state, error: state == .stale ? "checkpoint expired at \(checkpoint.expiresAt)" : nil,
+                                 source: source, now: now)
         }
     }
 

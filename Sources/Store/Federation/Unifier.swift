@@ -31,10 +31,14 @@ struct Unifier {
                 .query([.integer(Int64(batchSize))]) { $0.text(0) ?? "" }
             guard !dirty.isEmpty else { return written }
             let graph = StoreMergeGraph(connection: connection, known: known)
-            let changed = Set(dirty.compactMap(RecordID.init))
+            var changed: Set<RecordID> = []
+            for text in dirty {
+                guard let id = RecordID(text) else { throw StoreError.corrupt("merge_dirty.record_id \"\(text)\" is not a record id") }
+                changed.insert(id)
+            }
             var previous: [RecordID: [RecordID]] = [:]
             for id in changed { previous[id] = try members(ofClusterOf: id) }
-            let components = Merge.affectedClusters(changed: changed, previousMembers: previous, graph: graph)
+            let components = try Merge.affectedClusters(changed: changed, previousMembers: previous, graph: graph)
 
             // The clusters to replace: those of every record involved, before the change.
             var oldClusters: Set<String> = []
@@ -47,7 +51,7 @@ struct Unifier {
                 try connection.run("DELETE FROM cluster_members WHERE cluster_id = ?", [.text(cluster)])
             }
             for component in components {
-                let projects = component.compactMap { graph.record($0) }
+                let projects = try component.compactMap { id throws(StoreError) in try graph.record(id) }
                 guard !projects.isEmpty else { continue }
                 let entry = Merge.unify(projects)
                 try connection.run(
@@ -72,11 +76,17 @@ struct Unifier {
     private func members(ofClusterOf id: RecordID) throws -> [RecordID] {
         guard let cluster = try clusterID(of: id) else { return [] }
         return try connection.prepare("SELECT record_id FROM cluster_members WHERE cluster_id = ?")
-            .query([.text(cluster)]) { $0.text(0) ?? "" }.compactMap(RecordID.init)
+            .query([.text(cluster)]) { $0.text(0) ?? "" }.map { text in
+                guard let id = RecordID(text) else { throw StoreError.corrupt("cluster_members.record_id \"\(text)\" is not a record id") }
+                return id
+            }
     }
 }
 
 /// The merge's view of the current records, answered from SQLite, with the records decoded once.
+///
+/// A failed query or a row that does not decode throws (the merge fails, and its transaction with
+/// the dirty marks is rolled back): an unreadable record is never taken for an absent one.
 final class StoreMergeGraph: MergeGraph {
     let connection: Connection
     private var decoded: [RecordID: Project?] = [:]
@@ -86,27 +96,53 @@ final class StoreMergeGraph: MergeGraph {
         decoded = known.mapValues { Optional($0) }
     }
 
-    func record(_ id: RecordID) -> Project? {
+    func record(_ id: RecordID) throws(StoreError) -> Project? {
         if let cached = decoded[id] { return cached }
-        let project = (try? connection.prepare("SELECT body FROM records WHERE id = ?")
-            .queryFirst([.text(id.description)], row: { $0.text(0) }) ?? nil)
-            .flatMap { try? RecordRow.project(body: $0) }
+        let body: String?
+        do {
+            body = try connection.prepare("SELECT body FROM records WHERE id = ?").queryFirst([.text(id.description)]) { $0.text(0) } ?? nil
+        } catch {
+            throw StoreError.database(error)
+        }
+        var project: Project?
+        if let body {
+            do {
+                project = try RecordRow.project(body: body)
+            } catch {
+                throw StoreError.corrupt("records row \(id): the stored body does not decode: \(error)")
+            }
+        }
         decoded[id] = project
         return project
     }
 
-    func records(withDuplicateKey key: String) -> [RecordID] {
-        ((try? connection.prepare("SELECT id FROM records WHERE dup_key = ?").query([.text(key)]) { $0.text(0) ?? "" }) ?? [])
-            .compactMap(RecordID.init)
+    func records(withDuplicateKey key: String) throws(StoreError) -> [RecordID] {
+        try ids("SELECT id FROM records WHERE dup_key = ?", key, column: "records.id")
     }
 
-    func linksFrom(_ id: RecordID) -> [RecordID] {
-        ((try? connection.prepare("SELECT to_id FROM record_links WHERE from_id = ?").query([.text(id.description)]) { $0.text(0) ?? "" }) ?? [])
-            .compactMap(RecordID.init)
+    func linksFrom(_ id: RecordID) throws(StoreError) -> [RecordID] {
+        try ids("SELECT to_id FROM record_links WHERE from_id = ?", id.description, column: "record_links.to_id")
     }
 
-    func linksTo(_ id: RecordID) -> [RecordID] {
-        ((try? connection.prepare("SELECT from_id FROM record_links WHERE to_id = ?").query([.text(id.description)]) { $0.text(0) ?? "" }) ?? [])
-            .compactMap(RecordID.init)
+    func linksTo(_ id: RecordID) throws(StoreError) -> [RecordID] {
+        try ids("SELECT from_id FROM record_links WHERE to_id = ?", id.description, column: "record_links.from_id")
+    }
+
+    /// The record ids `sql` selects for `value`; one that does not parse is a corrupt row.
+    private func ids(_ sql: String, _ value: String, column: String) throws(StoreError) -> [RecordID] {
+        let texts: [String?]
+        do {
+            texts = try connection.prepare(sql).query([.text(value)]) { $0.text(0) }
+        } catch {
+            throw StoreError.database(error)
+        }
+        var result: [RecordID] = []
+        for text in texts {
+            guard let text, let id = RecordID(text) else {
+                throw StoreError.corrupt("\(column) \"\(text ?? "NULL")\" (for \(value)) is not a record id")
+            }
+            result.append(id)
+        }
+        return result
     }
 }

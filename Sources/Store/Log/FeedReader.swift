@@ -104,20 +104,20 @@ public final class FeedReader {
             try requireTree(origin, size: size, contains: seq + 1)
             let leaf = try log.leafHashes(origin: origin, range: seq..<seq + 1)[0]
             let proof = try Merkle.inclusionProof(index: seq, size: size, hasher: hasher(origin, size))
-            return proofFile(["origin": .string(origin), "seq": .number(Double(seq)), "size": .number(Double(size)),
+            return try proofFile(["origin": .string(origin), "seq": .number(Double(seq)), "size": .number(Double(size)),
                               "leaf_hash": .string(Hex.encode(leaf)), "proof": hashes(proof)])
         case .consistencyProof(let origin):
             let from = try parameter(query, "from"), to = try parameter(query, "to")
             guard from <= to else { throw StoreError.invalidArgument("from must not exceed to") }
             try requireTree(origin, size: to, contains: 0)
             let proof = try Merkle.consistencyProof(from: from, to: to, hasher: hasher(origin, to))
-            return proofFile(["origin": .string(origin), "from": .number(Double(from)), "to": .number(Double(to)), "proof": hashes(proof)])
+            return try proofFile(["origin": .string(origin), "from": .number(Double(from)), "to": .number(Double(to)), "proof": hashes(proof)])
         case .pageProof(let origin):
             let page = try parameter(query, "page"), size = try parameter(query, "size")
             try requireTree(origin, size: size, contains: (page + 1) * Feed.pageSize)
             let root = try log.pageRoots(origin: origin, size: (page + 1) * Feed.pageSize).pageRoots[page]
             let proof = try Merkle.pageProof(page: page, size: size, hasher: hasher(origin, size))
-            return proofFile(["origin": .string(origin), "page": .number(Double(page)), "size": .number(Double(size)),
+            return try proofFile(["origin": .string(origin), "page": .number(Double(page)), "size": .number(Double(size)),
                               "page_root": .string(Hex.encode(root)), "proof": hashes(proof)])
         }
     }
@@ -153,8 +153,8 @@ public final class FeedReader {
 
     private func hashes(_ list: [[UInt8]]) -> JSONValue { .array(list.map { .string(Hex.encode($0)) }) }
 
-    private func proofFile(_ object: [String: JSONValue]) -> FeedFile {
-        FeedFile(bytes: (try? JCS.canonicalize(.object(object))) ?? [], gzip: nil, contentType: FeedFile.json, caching: .immutable)
+    private func proofFile(_ object: [String: JSONValue]) throws -> FeedFile {
+        FeedFile(bytes: try JCS.canonicalize(.object(object)), gzip: nil, contentType: FeedFile.json, caching: .immutable)
     }
 }
 

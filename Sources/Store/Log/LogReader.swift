@@ -61,7 +61,11 @@ struct LogReader {
         guard let bytes = try connection.prepare("SELECT checkpoint FROM checkpoints WHERE origin = ?")
             .queryFirst([.text(origin)], row: { $0.blob(0) }) ?? nil
         else { return nil }
-        return try Checkpoint(bytes: bytes)
+        do {
+            return try Checkpoint(bytes: bytes)
+        } catch {
+            throw StoreError.corrupt("the checkpoint stored for \(origin) does not decode: \(error)")
+        }
     }
 
     /// Every origin with a checkpoint, sorted.
