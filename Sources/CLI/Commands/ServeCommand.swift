@@ -94,9 +94,14 @@ enum ServeCommand: Command {
                 }
                 do {
                     try await NodeKeys.publish(store, data, now: Date())
-                    try await store.refreshUnified()
                 } catch {
                     FileHandle.standardError.write(Data("kechuang serve: cannot re-issue the checkpoint: \(error)\n".utf8))
+                }
+                do {
+                    try await store.refreshUnified()
+                } catch {
+                    // The marks stay: the next tick recomputes.
+                    FileHandle.standardError.write(Data("kechuang serve: merge: local error: \(error)\n".utf8))
                 }
                 try? await Task.sleep(for: .seconds(min(60, syncInterval > 0 ? syncInterval : 60)))
             }
