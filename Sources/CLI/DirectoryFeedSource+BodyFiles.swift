@@ -12,7 +12,10 @@ extension DirectoryFeedSource {
     func auditBodyFiles(_ auditor: FeedAuditor<DirectoryFeedSource>, report: AuditReport) throws -> BodyFileReport {
         let directory = root + "/feeds/\(report.origin)/bodies"
         guard FileManager.default.fileExists(atPath: directory) else { return BodyFileReport() }
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        // Everything a static server could send: files, and links (followed when read).
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter {
+            (try FileManager.default.attributesOfItem(atPath: directory + "/" + $0)[.type] as? FileAttributeType) != .typeDirectory
+        }
         return try auditor.auditBodyFiles(names, report: report) { name in
             guard let data = FileManager.default.contents(atPath: directory + "/" + name) else {
                 throw CLIError.failure("the file vanished or is unreadable")

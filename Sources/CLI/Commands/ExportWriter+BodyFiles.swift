@@ -19,7 +19,7 @@ extension ExportWriter {
         guard FileManager.default.fileExists(atPath: root + directory) else { return }
         for name in try FileManager.default.contentsOfDirectory(atPath: root + directory).sorted() {
             let path = directory + name
-            guard !exported.contains(path) else { continue }
+            guard !exported.contains(path), try FileManager.default.isRegularFile(root + path) else { continue }
             let gzip = name.hasSuffix(".gz")
             let plain = gzip ? String(name.dropLast(3)) : name
             if case .bodies(_, let page, let width)? = FeedPath.resource(directory + plain), page * Feed.pageSize + width <= size,
@@ -49,5 +49,12 @@ extension ExportWriter {
             // Not gzip, or longer than the expected bytes: either way not a copy of them, so it is replaced.
             return false
         }
+    }
+}
+
+extension FileManager {
+    /// Whether `path` is a regular file (not a directory, a link or a device).
+    func isRegularFile(_ path: String) throws -> Bool {
+        (try attributesOfItem(atPath: path)[.type] as? FileAttributeType) == .typeRegular
     }
 }
