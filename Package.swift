@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "API", dependencies: ["Catalog", "Feed", "HTTPServer", "JSON", "Query", "Signing", "Store"]),
         .target(
             name: "CLI",
-            dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "Sync", "Query"]),
+            dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "Sync", "Query"]),
         .executableTarget(name: "kechuang", dependencies: ["CLI"]),
         // Benchmark driver for `make bench`: in-process measurements the CLI cannot time itself.
         .executableTarget(
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON", "TestSupport"]),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
+            dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
         .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "Sync", "TestSupport"]),
     ]

@@ -189,9 +189,10 @@ public struct NodeAPI: HTTPHandler {
         guard project.id.description == pathID else {
             throw APIError.badRequest("the record's id \(project.id) differs from the path's \(pathID)")
         }
+        let republish = try Self.republish(request)
         let publish = configuration.publish
         let outcome = try store.synchronously { store in
-            let outcome = try store.put(project)
+            let outcome = try store.put(project, republish: republish)
             try publish(store)
             return outcome
         }
@@ -229,10 +230,11 @@ public struct NodeAPI: HTTPHandler {
             encoding = parsed
         }
         let source = ImportSource.bytes(request.body, name: "request body", format: format, encoding: encoding)
+        let republish = try Self.republish(request)
         let store = configuration.store
         let publish = configuration.publish
         let report = try store.synchronously { store in
-            let report = try store.importProjects(from: source)
+            let report = try store.importProjects(from: source, republish: republish)
             try publish(store)
             return report
         }
@@ -240,6 +242,16 @@ public struct NodeAPI: HTTPHandler {
             "total": .number(Double(report.total)), "created": .number(Double(report.created)),
             "updated": .number(Double(report.updated)), "unchanged": .number(Double(report.unchanged)),
         ])
+    }
+
+    /// `?republish=true`: the operator publishes again a `contact` or `service_agent` that a
+    /// redaction erased (refused otherwise).
+    static func republish(_ request: HTTPRequest) throws -> Bool {
+        switch request.query["republish"] {
+        case nil, "false": return false
+        case "true": return true
+        default: throw APIError.badRequest("republish must be true or false")
+        }
     }
 
     // MARK: Health and metrics

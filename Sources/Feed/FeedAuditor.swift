@@ -24,6 +24,8 @@ public struct AuditReport: Sendable {
     public var keyStatements = 0
     /// Entries a reader ignores and reports (feed.md §2): versions going backwards, foreign ids.
     public var ignored: [String] = []
+    /// The `redact` entries a reader honours: their seq and the id whose earlier bodies they erase.
+    public var redactions: [Int: String] = [:]
 
     public init() {}
 }
@@ -137,6 +139,7 @@ public struct FeedAuditor<Source: FeedSource> {
             let path = FeedPath.bodies(origin, page, width: min(Feed.pageSize, checkpoint.size - page * Feed.pageSize))
             try located(path) { () throws(FeedError) in try verifier.resolve(claim, redactedID: redacts[claim.redactSeq]) }
         }
+        report.redactions = redacts
         guard let authorized = statementSeqs[checkpoint.keyID], authorized < checkpoint.size else {
             throw FeedError(.keyNotValid, "the authorisation of key \(checkpoint.keyID), which signed the checkpoint, is not in the log below size \(checkpoint.size)", location: checkpointPath)
         }

@@ -67,12 +67,15 @@ public actor CatalogStore {
 
     /// Creates or updates one of this node's records.
     ///
-    /// - Throws: `StoreError.foreignOrigin` for another origin's id.
-    public func put(_ project: Project, now: Date = Date()) throws -> PutOutcome {
+    /// - Parameter republish: publish a `contact` or `service_agent` again although a redaction
+    ///   erased it; without it such a record is refused.
+    /// - Throws: `StoreError.foreignOrigin` for another origin's id; `StoreError.ruleViolation`
+    ///   naming the field for personal data a redaction erased.
+    public func put(_ project: Project, now: Date = Date(), republish: Bool = false) throws -> PutOutcome {
         try requireOwn(project.id)
         return try connection.transaction {
             var writer = try RecordWriter(connection: connection, origin: node.id)
-            return try writer.put(project, now: DateText.timestamp(now))
+            return try writer.put(project, now: DateText.timestamp(now), republish: republish)
         }
     }
 
@@ -161,8 +164,13 @@ public actor CatalogStore {
     public func keyStatements() throws -> [KeyStatement] { try LogReader(connection: connection).keyStatements(origin: node.id) }
 
     /// Imports a JSON array or CSV file atomically: every record is valid and written, or none is.
-    public func importProjects(from source: ImportSource, now: Date = Date()) throws -> ImportReport {
-        try ProjectImporter(connection: connection, origin: node.id, now: DateText.timestamp(now)).run(source)
+    ///
+    /// - Parameter republish: accept records that publish again a `contact` or `service_agent`
+    ///   a redaction erased; without it each is a problem of the import (`FILE:LINE: contact: …`).
+    public func importProjects(from source: ImportSource, now: Date = Date(), republish: Bool = false) throws -> ImportReport {
+        var importer = ProjectImporter(connection: connection, origin: node.id, now: DateText.timestamp(now))
+        importer.republish = republish
+        return try importer.run(source)
     }
 
     private func requireOwn(_ id: RecordID) throws {

@@ -31,11 +31,17 @@ struct RecordWriter {
     }
 
     /// Creates or updates `project`, whose node-owned fields are ignored and set here.
-    mutating func put(_ input: Project, now: String) throws -> PutOutcome {
+    ///
+    /// - Parameter republish: publish a `contact` or `service_agent` again although a redaction
+    ///   erased it (the operator's decision); otherwise such a record is refused.
+    /// - Throws: `StoreError.ruleViolation` naming the field for a stage that goes back, or for
+    ///   personal data a redaction erased.
+    mutating func put(_ input: Project, now: String, republish: Bool = false) throws -> PutOutcome {
         var project = input
         let hash = try RecordRow.contentHash(project)
         if let existing = try table.row(project.id) {
             if existing.hash == hash { return .unchanged(version: existing.version) }
+            if !republish { try refuseErasedFields(project) }
             if existing.stage > project.stage.ordinal {
                 throw StoreError.ruleViolation(
                     field: "stage",
@@ -50,6 +56,8 @@ struct RecordWriter {
             return .updated(version: project.version)
         }
         let tombstone = try table.tombstoneVersion(project.id)
+        // Only a record that existed can have been redacted: a new id needs no look-up.
+        if tombstone != nil, !republish { try refuseErasedFields(project) }
         project.version = (tombstone ?? 0) + 1
         project.createdAt = now
         project.updatedAt = now
@@ -95,6 +103,23 @@ struct RecordWriter {
         try table.replace(project, rowid: existing.rowid)
         try publish(project)
         return (project.version, true)
+    }
+
+    /// Refuses a record that would publish again a `contact` or `service_agent` that a redaction
+    /// of its id erased (see `ErasedFields`).
+    private func refuseErasedFields(_ project: Project) throws {
+        var carried: [String] = []
+        if project.contact != nil { carried.append("contact") }
+        if project.serviceAgent != nil { carried.append("service_agent") }
+        guard !carried.isEmpty, let erased = try ErasedFields(connection: connection, origin: log.origin).of(project.id.description) else { return }
+        let back = carried.filter(erased.fields.contains)
+        guard let field = back.first else { return }
+        let names = back.joined(separator: " and ")
+        throw StoreError.ruleViolation(
+            field: field,
+            "\(project.id)'s \(names) \(back.count == 1 ? "was" : "were") erased by a redaction (the redact entry at seq \(erased.redactSeq)); "
+                + "this record would publish \(back.count == 1 ? "it" : "them") again. Leave \(names) out, or, if the person agreed "
+                + "to be published again, import with --republish (over HTTP: ?republish=true)")
     }
 
     /// Appends a key statement (signed by the root key) to the log.

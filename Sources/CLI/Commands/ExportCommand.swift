@@ -13,7 +13,11 @@ enum ExportCommand: Command {
             Writes .well-known/kechuang/node.json, feeds/checkpoints.json and, for every origin the
             node holds, feeds/ORIGIN/{checkpoint.json, keys.json, page-roots/SIZE.json,
             pages/N.jsonl, bodies/N.jsonl} (partial pages as N.pW.jsonl), with gzip copies (.gz)
-            of full pages and their bodies beside them. A reader needs nothing else to verify a
+            of full pages and their bodies beside them. Body files already in DIR from earlier
+            exports (superseded partial ones such as bodies/0.p40.jsonl, and .gz copies) are
+            rewritten from the log, so after `kechuang redact` every one holds the redaction
+            marker; a body file the log cannot produce (another history's, a temporary file of an
+            interrupted export) is removed. A reader needs nothing else to verify a
             page on its own (protocols/feed.md §5). Incremental: unchanged files are not rewritten;
             every file is written to a temporary name and renamed, the checkpoints and the manifest
             last, so a server never shows a checkpoint whose pages are not there yet.
@@ -44,6 +48,8 @@ enum ExportCommand: Command {
                     if let gzip = file.gzip { try writer.write(path + ".gz", gzip, skipIfPresent: immutable) }
                 }
             }
+            // Before the checkpoint: a superseded body file may still hold a body erased since.
+            try writer.refreshBodyFiles(origin: origin, size: size, feed: feed)
             for resource in [FeedPath.Resource.pageRoots(origin: origin, size: size), .keys(origin: origin), .checkpoint(origin: origin)] {
                 if let file = try feed.file(resource) { try writer.write(resource.path, file.bytes) }
             }
@@ -51,7 +57,9 @@ enum ExportCommand: Command {
         for resource in [FeedPath.Resource.checkpoints, .manifest] {
             if let file = try feed.file(resource) { try writer.write(resource.path, file.bytes) }
         }
-        context.out.line("Exported \(try feed.origins().joined(separator: ", ")) to \(target): \(writer.written) files written, \(writer.unchanged) unchanged")
+        context.out.line(
+            "Exported \(try feed.origins().joined(separator: ", ")) to \(target): \(writer.written) files written, \(writer.unchanged) unchanged"
+                + (writer.removed > 0 ? ", \(writer.removed) stale body files removed" : ""))
     }
 }
 
@@ -60,8 +68,12 @@ struct ExportWriter {
     let root: String
     var written = 0
     var unchanged = 0
+    var removed = 0
+    /// Every path this export wrote or found unchanged.
+    var exported: Set<String> = []
 
     mutating func write(_ path: String, _ bytes: [UInt8], skipIfPresent: Bool = false) throws {
+        exported.insert(path)
         let target = root + path
         let files = FileManager.default
         if files.fileExists(atPath: target), skipIfPresent || files.contents(atPath: target) == Data(bytes) {

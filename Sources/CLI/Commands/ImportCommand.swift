@@ -8,7 +8,7 @@ enum ImportCommand: Command {
     static let spec = CommandSpec(
         name: "import",
         summary: "Import records from a JSON array or CSV file, all or nothing.",
-        usage: "FILE [--format json|csv] [--encoding auto|utf-8|gb18030] [--json]",
+        usage: "FILE [--format json|csv] [--encoding auto|utf-8|gb18030] [--republish] [--json]",
         discussion: """
             FILE is a JSON array of records or a CSV file with a header row (columns in
             protocols/README.md). Text may be UTF-8 (with or without BOM) or GB18030, as Chinese
@@ -17,6 +17,9 @@ enum ImportCommand: Command {
             If any record is invalid, nothing is imported and every problem is printed as
             FILE:LINE: field: problem (exit code 2). Re-importing an id updates it (version + 1)
             only when its content changed; a deleted id that comes back continues its version.
+            A record that would publish again the contact or service_agent that `kechuang redact`
+            erased is refused (FILE:LINE: contact: …, exit code 2, nothing imported) unless
+            --republish is given; a re-import without those fields passes.
             Every change is appended to the node's log and a new checkpoint is signed, so a
             running `kechuang serve` publishes it at once.
             """,
@@ -24,6 +27,7 @@ enum ImportCommand: Command {
         options: [
             OptionSpec(name: "--format", value: "FORMAT", help: "json or csv (default: from the extension, else sniffed)."),
             OptionSpec(name: "--encoding", value: "ENCODING", help: "auto (default), utf-8 or gb18030."),
+            .flag("--republish", "Publish again a contact or service agent that a redaction erased (the person agreed)."),
             .flag("--json", "Print the summary as JSON."),
         ],
         minPositionals: 1, maxPositionals: 1)
@@ -46,7 +50,8 @@ enum ImportCommand: Command {
             throw CLIError.usage("import: \(path): no such readable file")
         }
         let store = try CatalogStore(path: context.data.database)
-        let report = try await store.importProjects(from: .file(path, format: format, encoding: encoding), now: context.now)
+        let report = try await store.importProjects(
+            from: .file(path, format: format, encoding: encoding), now: context.now, republish: arguments.flag("--republish"))
         try await NodeKeys.publish(store, context.data, now: context.now)
         if arguments.flag("--json") {
             context.out.json([

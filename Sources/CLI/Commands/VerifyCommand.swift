@@ -14,8 +14,10 @@ enum VerifyCommand: Command {
             SOURCE is a node's base URL (http://127.0.0.1:8601) or a directory written by
             `kechuang export`. Checks the manifest, the key statements (signed by KEY), the
             checkpoint's signature and expiry, every page against the signed Merkle root and
-            every body against its entry (or a valid redaction marker). Needs no node or data
-            directory. On the first problem it says exactly what failed and where (file, line,
+            every body against its entry (or a valid redaction marker). In a directory it also
+            checks every file in the origin's bodies/ directory, superseded partial body files and
+            .gz copies included, and fails when one still holds a body that a later redact entry
+            erased (a static server would publish it). Needs no node or data directory. On the first problem it says exactly what failed and where (file, line,
             seq) and exits 1. --at judges expiry at another time (RFC 3339 UTC, e.g.
             2027-01-01T00:00:00Z).
             """,
@@ -44,25 +46,32 @@ enum VerifyCommand: Command {
         }
         let source = arguments.positionals[0]
         let report: AuditReport
+        var bodyFiles: BodyFileReport?
         do {
             if source.hasPrefix("http://") || source.hasPrefix("https://") {
                 report = try FeedAuditor(source: HTTPFeedSource(base: source), rootKey: rootKey, now: now).audit(origin: arguments.value("--origin"))
             } else {
                 guard FileManager.default.fileExists(atPath: source) else { throw CLIError.usage("verify: \(source): no such directory or URL") }
-                report = try FeedAuditor(source: DirectoryFeedSource(root: source), rootKey: rootKey, now: now).audit(origin: arguments.value("--origin"))
+                let directory = DirectoryFeedSource(root: source)
+                let auditor = FeedAuditor(source: directory, rootKey: rootKey, now: now)
+                report = try auditor.audit(origin: arguments.value("--origin"))
+                // A directory may hold more than the current tree (superseded body files): all are checked.
+                bodyFiles = try directory.auditBodyFiles(auditor, report: report)
             }
         } catch let error as FeedError {
             throw CLIError.failure("verify failed: \(error.description)")
         }
         let checkpoint = report.checkpoint
         if arguments.flag("--json") {
-            context.out.json([
+            var object: [String: JSONValue] = [
                 "ok": true, "origin": .string(report.origin), "size": .number(Double(checkpoint?.size ?? 0)),
                 "root": .string(checkpoint.map { Hex.encode($0.root) } ?? ""), "key_id": .string(checkpoint?.keyID ?? ""),
                 "expires_at": .string(checkpoint?.expiresAt ?? ""), "pages": .number(Double(report.pages)),
                 "entries": .number(Double(report.entries)), "redacted_bodies": .number(Double(report.redactedBodies)),
                 "key_statements": .number(Double(report.keyStatements)), "ignored": .array(report.ignored.map { .string($0) }),
-            ])
+            ]
+            if let bodyFiles { object.merge(Self.json(bodyFiles)) { first, _ in first } }
+            context.out.json(.object(object))
             return
         }
         let out = context.out
@@ -72,6 +81,15 @@ enum VerifyCommand: Command {
         let operations = LogEntry.Operation.allCases.compactMap { op in report.operations[op].map { "\($0) \(op.rawValue)" } }
         out.line("   \(operations.joined(separator: ", ")); \(report.redactedBodies) redacted bodies; \(report.keyStatements) key statements")
         for note in report.ignored { out.line("   ignored: \(note)") }
+        if let bodyFiles {
+            out.line("   \(bodyFiles.checked) body files checked (superseded and .gz copies included); none holds an erased body")
+            for path in bodyFiles.outside { out.line("   not in the signed tree (holds no erased body): \(path)") }
+        }
+    }
+
+    /// The members a directory's body-file check adds to the JSON report.
+    static func json(_ report: BodyFileReport) -> [String: JSONValue] {
+        ["body_files": .number(Double(report.checked)), "outside_tree": .array(report.outside.map { .string($0) })]
     }
 }
 

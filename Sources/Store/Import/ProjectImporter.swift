@@ -14,6 +14,8 @@ struct ProjectImporter {
     let now: String
     /// Stop collecting after this many problems: the file is refused either way.
     var maxIssues = 1000
+    /// Accept records that publish again a `contact` or `service_agent` a redaction erased.
+    var republish = false
 
     /// Per-record limits: a record is a few kilobytes; a megabyte is a broken file.
     static let limits = JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 16, maxStringBytes: 256 << 10, maxNumberLength: 40)
@@ -30,6 +32,7 @@ struct ProjectImporter {
 
     private func read(_ source: ImportSource, decodedFallback: Bool) throws -> ImportReport {
         var state = State(name: source.name, maxIssues: maxIssues, writer: try RecordWriter(connection: connection, origin: origin))
+        state.republish = republish
         switch source.content {
         case .file(let path):
             let format = source.format ?? Self.format(fromName: path)
@@ -121,6 +124,7 @@ struct ProjectImporter {
         var report = ImportReport()
         var issues: [ImportIssue] = []
         var firstLineOfID: [String: Int] = [:]
+        var republish = false
 
         var isFull: Bool { issues.count >= maxIssues }
 
@@ -156,13 +160,14 @@ struct ProjectImporter {
             firstLineOfID[id] = line
             guard issues.isEmpty else { return }
             do {
-                switch try writer.put(project, now: now) {
+                switch try writer.put(project, now: now, republish: republish) {
                 case .created: report.created += 1
                 case .updated: report.updated += 1
                 case .unchanged: report.unchanged += 1
                 }
             } catch let error as StoreError where error.field != nil {
-                // A rule that needs the stored record, such as "a stage is never lost".
+                // A rule that needs the stored record, such as "a stage is never lost" or "an
+                // erased contact is not published again unasked".
                 let field = error.field ?? "(record)"
                 self.issue(line: lineOf([.key(field)]), field: field, problem: error.message)
             } catch {

@@ -162,12 +162,18 @@ public final class FeedReader {
 extension FeedReader: Sendable {}
 
 extension FeedReader {
-    /// A value that changes whenever anything but an immutable file may have changed: every write
-    /// of the node's own log and every applied peer page ends with a new checkpoint.
+    /// A value that changes whenever anything but an immutable file may have changed.
+    ///
+    /// A new checkpoint follows every write, but in a transaction of its own: a redaction's
+    /// markers (and, on a relay, the applied pages of a sync that failed before its checkpoint)
+    /// are committed first. So the stamp also holds the log's last rowid, which every append
+    /// raises (a redaction always appends its `redact` entry with the markers): a body file
+    /// cached before an erasure is never served after it.
     public func publicationStamp() throws -> String {
         try connection.prepare(
             "SELECT (SELECT group_concat(origin || ':' || size || ':' || issued_at, ',') FROM checkpoints) || '|' || "
-                + "(SELECT hex(substr(bytes, -24)) FROM published WHERE name = 'manifest')"
+                + "(SELECT hex(substr(bytes, -24)) FROM published WHERE name = 'manifest') || '|' || "
+                + "ifnull((SELECT max(rowid) FROM log_entries), 0)"
         ).queryFirst { $0.text(0) ?? "" } ?? ""
     }
 }
