@@ -137,7 +137,7 @@ public struct SyncPipeline: Sendable {
                 result.bytes = state?.checkpoints
                 result.bundle = try state?.checkpoints.map { try CheckpointBundle(bytes: $0) }
             case .notFound:
-                result.error = "peer \(peer.id): \(peer.url)\(FeedPath.checkpoints): not found (is it a kechuang node?)"
+                result.error = "peer \(peer.id): \(redactingUserInfo(peer.url))\(FeedPath.checkpoints): not found (is it a kechuang node?)"
             }
         } catch let error as FeedError {
             result.error = "peer \(peer.id): \(FeedPath.checkpoints): \(error)"

@@ -2,6 +2,7 @@ import API
 import Catalog
 import Feed
 import Foundation
+import HTTPClient
 import JSON
 import Signing
 import Store
@@ -54,7 +55,8 @@ enum PeerAddCommand: Command {
         guard id != store.node.id else { throw CLIError.usage("peer add: \(id) is this node") }
         try await store.trust(id, rootKey: key, now: context.now)
         try await store.addPeer(Peer(id: id, url: url, mirrors: mirrors, addedAt: DateText.timestamp(context.now)))
-        context.out.line("Added peer \(id) at \(url)\(mirrors.isEmpty ? "" : " (mirrors: \(mirrors.joined(separator: ", ")))"); pinned root key \(key.keyID)")
+        let shown = redactingUserInfo(url), shownMirrors = mirrors.map(redactingUserInfo)
+        context.out.line("Added peer \(id) at \(shown)\(mirrors.isEmpty ? "" : " (mirrors: \(shownMirrors.joined(separator: ", ")))"); pinned root key \(key.keyID)")
     }
 }
 
@@ -123,7 +125,7 @@ enum PeerRemoveCommand: Command {
 /// `kechuang peer list`.
 enum PeerListCommand: Command {
     static let spec = CommandSpec(
-        name: "peer list", summary: "List peers and trusted origins.", usage: "[--json]",
+        name: "peer list", summary: "List peers and trusted origins (URLs without credentials: http://***@host/…).", usage: "[--json]",
         options: [.flag("--json", "Print JSON.")])
 
     static func run(_ context: Context) async throws {
@@ -132,13 +134,18 @@ enum PeerListCommand: Command {
         let trusted = try await store.trustedOrigins()
         if context.arguments.flag("--json") {
             context.out.json([
-                "peers": .array(peers.map { ["id": .string($0.id), "url": .string($0.url), "mirrors": .array($0.mirrors.map { .string($0) })] }),
+                "peers": .array(peers.map {
+                    ["id": .string($0.id), "url": .string(redactingUserInfo($0.url)), "mirrors": .array($0.mirrors.map { .string(redactingUserInfo($0)) })]
+                }),
                 "trusted_origins": .array(trusted.map { ["origin": .string($0.origin), "root_key": .string($0.rootKey.text)] }),
             ])
             return
         }
         context.out.line("Peers:")
-        for peer in peers { context.out.line("  \(peer.id)  \(peer.url)\(peer.mirrors.isEmpty ? "" : "  mirrors: " + peer.mirrors.joined(separator: ", "))") }
+        for peer in peers {
+            let mirrors = peer.mirrors.map(redactingUserInfo)
+            context.out.line("  \(peer.id)  \(redactingUserInfo(peer.url))\(mirrors.isEmpty ? "" : "  mirrors: " + mirrors.joined(separator: ", "))")
+        }
         context.out.line("Trusted origins:")
         for origin in trusted { context.out.line("  \(origin.origin)  \(origin.rootKey.text)") }
     }
@@ -155,7 +162,8 @@ enum PeerStatusCommand: Command {
             breaker is open, until when periodic syncs leave it alone). Origins: ok, stale (its
             newest checkpoint expired), error or fork (two signed checkpoints that cannot both be
             true, printed verbatim as evidence); the data stays at its last good state. The same
-            JSON is served at GET /v1/peers.
+            JSON is served at GET /v1/peers. URLs are shown without the credentials they may
+            carry (http://***@host/…), in errors too.
             """,
         options: [.flag("--json", "Print JSON (the shape of GET /v1/peers).")])
 
