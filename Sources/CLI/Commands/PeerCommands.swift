@@ -17,10 +17,25 @@ func rootKeyArgument(_ context: Context, _ spec: CommandSpec) throws -> Ed25519P
     }
 }
 
-/// Checks a peer or mirror URL: http(s) with a host.
+/// Checks a peer or mirror URL: http(s) with a host, a port (if any) in 1–65535, and no white
+/// space anywhere (a URL with a space is no address curl can fetch, and mirrors are stored
+/// space-separated). Messages show the URL without its credentials.
 func peerURL(_ text: String, _ spec: CommandSpec) throws -> String {
-    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-        throw CLIError.usage("\(spec.name): \(text): expected an http:// or https:// URL")
+    let shown = redactingUserInfo(text)
+    guard !text.contains(where: { $0.isWhitespace }) else {
+        throw CLIError.usage("\(spec.name): \"\(shown)\": a URL has no space or other white space (percent-encode it: %20)")
+    }
+    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty else {
+        throw CLIError.usage("\(spec.name): \(shown): expected an http:// or https:// URL")
+    }
+    // URL accepts any digits as the port; read them from the authority itself.
+    let authority = text.dropFirst((url.scheme ?? "").count + 3).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+    if let colon = hostPort.lastIndex(of: ":"), !hostPort[colon...].contains("]") {
+        let digits = hostPort[hostPort.index(after: colon)...]
+        guard let port = Int(digits), (1...65535).contains(port) else {
+            throw CLIError.usage("\(spec.name): \(shown): port \(digits.isEmpty ? "(empty)" : String(digits)) is out of range 1–65535")
+        }
     }
     return text.hasSuffix("/") ? String(text.dropLast()) : text
 }
@@ -37,6 +52,10 @@ enum PeerAddCommand: Command {
             for origin ID: every checkpoint of ID must chain to it. Sync also fetches, from this
             peer, the other origins it relays that this node trusts (kechuang trust). --mirror
             adds a URL serving the same files (an export behind nginx), tried when URL fails.
+            A URL must be http:// or https:// with a host, a port (if any) in 1–65535 and no
+            white space (exit 2 otherwise). Adding an existing peer with a new URL or new mirrors
+            replaces them and resets its sync state: its failures and circuit breaker, so the
+            next sync tries the new address.
             """,
         positionals: [("ID", "The peer's node id."), ("URL", "The peer's base URL.")],
         options: [

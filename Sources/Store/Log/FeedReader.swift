@@ -62,6 +62,12 @@ public final class FeedReader {
     /// Every origin with a checkpoint.
     public func origins() throws -> [String] { try log.origins() }
 
+    /// The generation of `origin`'s data (0 until its trust is first pinned or removed): files
+    /// cached for one generation are never served for another (`Schema`, migration 5).
+    public func originGeneration(_ origin: String) throws -> Int {
+        try connection.prepare("SELECT generation FROM origin_generations WHERE origin = ?").queryFirst([.text(origin)]) { $0.int(0) } ?? 0
+    }
+
     /// The latest checkpoint of `origin`.
     public func checkpoint(origin: String) throws -> Checkpoint? { try log.checkpoint(origin: origin) }
 
