@@ -169,11 +169,14 @@ extension FeedReader: Sendable {}
 
 extension FeedReader {
     /// A value that changes whenever anything but an immutable file may have changed: every write
-    /// of the node's own log and every applied peer page ends with a new checkpoint.
+    /// of the node's own log and every applied peer page ends with a new checkpoint, and an origin
+    /// removed or pinned anew gets a new generation (its new checkpoint could otherwise carry the
+    /// old one's size and time).
     public func publicationStamp() throws -> String {
         try connection.prepare(
             "SELECT (SELECT group_concat(origin || ':' || size || ':' || issued_at, ',') FROM checkpoints) || '|' || "
-                + "(SELECT hex(substr(bytes, -24)) FROM published WHERE name = 'manifest')"
+                + "(SELECT hex(substr(bytes, -24)) FROM published WHERE name = 'manifest') || '|' || "
+                + "coalesce((SELECT group_concat(origin || ':' || generation, ',') FROM origin_generations), '')"
         ).queryFirst { $0.text(0) ?? "" } ?? ""
     }
 }
