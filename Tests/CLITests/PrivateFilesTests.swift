@@ -47,6 +47,15 @@ func permissions(_ path: String) throws -> Int {
             #expect(try permissions(data + "/kechuang.db" + suffix) == 0o600, "kechuang.db\(suffix) under umask \(umask)")
         }
         #expect(!server.text.contains("warning"), "\(server.text)")
+
+        // Relative paths, with missing parents: the parents are made 0755, never writable by others.
+        for relative in ["single", "parent/node"] {
+            let (_, arguments) = underUmask(umask, ["--data", relative, "init", "--node-id", "sichuan", "--name", "x", "--region", "sichuan"])
+            let made = try ProcessRunner.run(shell, arguments, directory: base.path, timeout: 120)
+            #expect(made.status == 0, "\(relative): \(made.stderr)")
+            #expect(try permissions(base.file(relative)) == 0o700, "\(relative)")
+        }
+        #expect(try permissions(base.file("parent")) == 0o755)
     }
 
     @Test func initRefusesAnExistingDirectoryOthersCanWrite() throws {

@@ -107,7 +107,11 @@ enum InitCommand: Command {
         }
         // Missing parents are made 0755 whatever the umask: whoever may write to a parent can
         // put a directory of their own in the node's place.
-        let parent = (path as NSString).deletingLastPathComponent
+        // (Not NSString.deletingLastPathComponent: it traps on a one-component relative path.)
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let slash = trimmed.lastIndex(of: "/")
+        let parent = slash.map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? ""
         if !parent.isEmpty, !files.fileExists(atPath: parent) {
             try files.createDirectory(atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         }
