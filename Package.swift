@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "Store", dependencies: ["Catalog", "Compression", "Feed", "JSON", "Merge", "SQLite", "Signing"]),
         .target(name: "Sync", dependencies: ["Catalog", "Feed", "HTTPClient", "Signing", "Store"]),
         .target(name: "Query", dependencies: ["Catalog"]),
-        .target(name: "API", dependencies: ["Catalog", "Feed", "HTTPServer", "JSON", "Query", "Signing", "Store"]),
+        .target(name: "API", dependencies: ["Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Query", "Signing", "Store"]),
         .target(
             name: "CLI",
             dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "Sync", "Query"]),

@@ -1,5 +1,6 @@
 public import JSON
 import Feed
+import HTTPClient
 import Signing
 public import Store
 
@@ -7,13 +8,15 @@ public import Store
 /// `{"peers": [{"id", "url", "mirrors", "state", "last_error", "last_attempt", "last_success",
 /// "failures", "retry_after"}], "origins": [{"origin", "state", "last_error", "source",
 /// "updated_at", "checkpoint", "log_size", "ignored_entries", "ignored", "fork_evidence"}]}`.
+///
+/// URLs are shown without their credentials (`http://***@host/…`), in errors too.
 public enum FederationJSON {
     public static func status(_ reader: FederationReader) throws -> JSONValue {
         let peers: [JSONValue] = try reader.peers().map { status in
             [
-                "id": .string(status.peer.id), "url": .string(status.peer.url),
-                "mirrors": .array(status.peer.mirrors.map { .string($0) }), "state": .string(status.state.rawValue),
-                "last_error": status.lastError.map { .string($0) } ?? .null,
+                "id": .string(status.peer.id), "url": .string(redactingUserInfo(status.peer.url)),
+                "mirrors": .array(status.peer.mirrors.map { .string(redactingUserInfo($0)) }), "state": .string(status.state.rawValue),
+                "last_error": status.lastError.map { .string(redactingUserInfo($0)) } ?? .null,
                 "last_attempt": status.lastAttempt.map { .string($0) } ?? .null,
                 "last_success": status.lastSuccess.map { .string($0) } ?? .null,
                 "failures": .number(Double(status.failures)), "retry_after": status.retryAfter.map { .string($0) } ?? .null,
@@ -22,7 +25,8 @@ public enum FederationJSON {
         let origins: [JSONValue] = try reader.origins().map { status in
             [
                 "origin": .string(status.origin), "state": .string(status.state.rawValue),
-                "last_error": status.lastError.map { .string($0) } ?? .null, "source": status.source.map { .string($0) } ?? .null,
+                "last_error": status.lastError.map { .string(redactingUserInfo($0)) } ?? .null,
+                "source": status.source.map { .string($0) } ?? .null,
                 "updated_at": status.updatedAt.map { .string($0) } ?? .null,
                 "checkpoint": status.checkpoint.map { .object($0.object) } ?? .null,
                 "log_size": .number(Double(status.logSize)), "ignored_entries": .number(Double(status.ignored)),

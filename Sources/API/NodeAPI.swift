@@ -91,7 +91,7 @@ public struct NodeAPI: HTTPHandler {
     // MARK: Feed
 
     private func feed(_ resource: FeedPath.Resource, _ request: HTTPRequest) throws -> HTTPResponse {
-        let file = try cache.immutable(resource, path: request.path, query: request.query) ?? pool.with { readers -> FeedFile? in
+        let file = try pool.with { readers -> FeedFile? in
             try cache.file(resource, path: request.path, query: request.query, reader: readers.feed)
         }
         guard let file else { throw APIError.notFound("no such feed file: \(request.path)") }
@@ -326,8 +326,11 @@ public struct NodeAPI: HTTPHandler {
     }
 }
 
-/// Feed files kept in memory: immutable files by path, the others by the publication stamp (which
-/// changes with every checkpoint), so hot files are served without touching the database twice.
+/// Feed files kept in memory, so hot files are served without touching the database twice: files
+/// that never change for a given copy of an origin's log by their path and the origin's generation
+/// (which another process bumps when it removes the origin's trust or pins it anew, so a copy
+/// replaced meanwhile is never answered from the cache), the others by the publication stamp
+/// (which changes with every checkpoint).
 final class FeedCache: Sendable {
     private struct State {
         var files: [String: FeedFile] = [:]
@@ -338,16 +341,13 @@ final class FeedCache: Sendable {
     /// Memory the cache may use before it starts over.
     static let budget = 64 << 20
 
-    /// A cached immutable file, without touching the database.
-    func immutable(_ resource: FeedPath.Resource, path: String, query: [String: String]) -> FeedFile? {
-        guard let key = Self.immutableKey(resource, path: path, query: query) else { return nil }
-        return state.withLock { $0.files[key] }
-    }
-
     func file(_ resource: FeedPath.Resource, path: String, query: [String: String], reader: FeedReader) throws -> FeedFile? {
-        let immutableKey = Self.immutableKey(resource, path: path, query: query)
-        if let immutableKey, let file = state.withLock({ $0.files[immutableKey] }) { return file }
-        let key = try immutableKey ?? "\(path)|\(try reader.publicationStamp())"
+        let key: String
+        if let (origin, immutableKey) = Self.immutableKey(resource, path: path, query: query) {
+            key = "\(try reader.originGeneration(origin))|\(immutableKey)"
+        } else {
+            key = "\(path)|\(try reader.publicationStamp())"
+        }
         if let file = state.withLock({ $0.files[key] }) { return file }
         guard let file = try reader.file(resource, query: query) else { return nil }
         state.withLock { state in
@@ -362,13 +362,14 @@ final class FeedCache: Sendable {
         return file
     }
 
-    /// The key of a file that never changes: full and partial pages (their address fixes their
-    /// entries), page roots and proofs of a given size.
-    private static func immutableKey(_ resource: FeedPath.Resource, path: String, query: [String: String]) -> String? {
+    /// The origin and key of a file that never changes while the node holds one copy of the
+    /// origin's log: full and partial pages (their address fixes their entries), page roots and
+    /// proofs of a given size.
+    private static func immutableKey(_ resource: FeedPath.Resource, path: String, query: [String: String]) -> (String, String)? {
         switch resource {
-        case .page, .pageRoots: path
-        case .inclusionProof, .consistencyProof, .pageProof:
-            path + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&")
+        case .page(let origin, _, _), .pageRoots(let origin, _): (origin, path)
+        case .inclusionProof(let origin), .consistencyProof(let origin), .pageProof(let origin):
+            (origin, path + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
         default: nil
         }
     }

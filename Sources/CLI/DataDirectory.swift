@@ -10,6 +10,9 @@ import Foundation
 /// DIR/keys/checkpoint-N.pub
 /// DIR/admin.token            bearer token of the admin API (mode 0600)
 /// ```
+///
+/// DIR and DIR/keys are mode 0700 and the database (with its `-wal` and `-shm`) 0600: the
+/// database holds contacts in full, and whoever can replace a key or the token speaks for the node.
 struct DataDirectory {
     let path: String
 
@@ -37,5 +40,51 @@ struct DataDirectory {
             guard name.hasPrefix("checkpoint-"), name.hasSuffix(".pub") else { return nil }
             return Int(name.dropFirst("checkpoint-".count).dropLast(".pub".count))
         }.sorted()
+    }
+
+    // MARK: Privacy
+
+    /// What `serve` finds wrong with the modes of the node's files: `refusals` are files another
+    /// local user could replace (writable by group or others: the directory, the keys directory,
+    /// a key, the token, the database), `warnings` files another user could read that hold
+    /// secrets or personal data (the database with its `-wal` and `-shm`, a private key, the token).
+    /// Each names the path, its mode and the command that fixes it. Files absent are skipped (the
+    /// root key normally lives offline).
+    func privacyProblems() throws -> (refusals: [String], warnings: [String]) {
+        var refusals: [String] = []
+        var warnings: [String] = []
+        let keyNames = FileManager.default.fileExists(atPath: keys) ? try FileManager.default.contentsOfDirectory(atPath: keys) : []
+        let keyFiles = keyNames.sorted().map { keys + "/" + $0 }
+        let secrets = keyFiles.filter { $0.hasSuffix(".key") } + [adminToken]
+        let database = ["", "-wal", "-shm"].map { self.database + $0 }
+        for path in [path, keys] + keyFiles + [adminToken] + database {
+            guard let mode = try Self.permissions(path) else { continue }
+            let shown = "\(path) (mode \(Self.octal(mode)))"
+            if mode & 0o022 != 0 {
+                refusals.append("\(shown) is writable by group or others, who could replace the node's files (chmod go-w \(path))")
+            } else if mode & 0o044 != 0, database.contains(path) {
+                warnings.append("\(shown) is readable by group or others, and holds contacts in full (chmod go-rwx \(path))")
+            } else if mode & 0o044 != 0, secrets.contains(path) {
+                warnings.append("\(shown) is readable by group or others, and holds a secret (chmod go-rwx \(path))")
+            }
+        }
+        return (refusals, warnings)
+    }
+
+    /// The permission bits of `path` (of what a symbolic link points to), or nil when it does not exist.
+    static func permissions(_ path: String) throws -> Int? {
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard FileManager.default.fileExists(atPath: resolved) else { return nil }
+        let attributes = try FileManager.default.attributesOfItem(atPath: resolved)
+        guard let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else {
+            throw CLIError.failure("cannot read the mode of \(path)")
+        }
+        return mode & 0o7777
+    }
+
+    /// A mode as `chmod` writes it: 0755.
+    static func octal(_ mode: Int) -> String {
+        let digits = String(mode, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }

@@ -150,12 +150,25 @@ extension HTTPClientError {
     }
 }
 
-/// `url` with the user information of its authority (`user:password@`) replaced by `***@`, so that
-/// credentials never reach a log line through an error's description.
-func redactingUserInfo(_ url: String) -> String {
-    guard let schemeEnd = url.firstRange(of: "://") else { return url }
-    let authorityStart = schemeEnd.upperBound
-    let authorityEnd = url[authorityStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? url.endIndex
-    guard let at = url[authorityStart..<authorityEnd].lastIndex(of: "@") else { return url }
-    return url[..<authorityStart] + "***" + url[at...]
+/// `text` with the user information (`user:password@`) of every URL's authority replaced by
+/// `***@`, so that credentials never reach a log line or an operator's screen: an error's
+/// description, a peer's URL in `peer list`, `peer status` or `GET /v1/peers`.
+///
+/// `text` may be one URL or a message that quotes URLs: an authority ends at `/`, `?`, `#` or
+/// white space.
+public func redactingUserInfo(_ text: String) -> String {
+    var result = ""
+    var rest = text[...]
+    while let schemeEnd = rest.firstRange(of: "://") {
+        let authorityStart = schemeEnd.upperBound
+        let authorityEnd = rest[authorityStart...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" || $0.isWhitespace } ?? rest.endIndex
+        result += rest[..<authorityStart]
+        if let at = rest[authorityStart..<authorityEnd].lastIndex(of: "@") {
+            result += "***" + rest[at..<authorityEnd]
+        } else {
+            result += rest[authorityStart..<authorityEnd]
+        }
+        rest = rest[authorityEnd...]
+    }
+    return result + rest
 }

@@ -27,11 +27,17 @@ public actor CatalogStore {
         try executor.queue.sync { try self.assumeIsolated { try body($0) } }
     }
 
-    /// Creates the database of a new node at `path`.
+    /// Creates the database of a new node at `path`, readable and writable by its owner only.
+    ///
+    /// The database holds contacts in full, so it is private whatever the umask: the file is made
+    /// empty with mode 0600 first (SQLite would create it 0644, the mode it forces on a new file),
+    /// and SQLite gives its `-wal` and `-shm` files the database file's mode.
     ///
     /// - Throws: `StoreError.nodeExists` when a database is already there.
     public static func create(path: String, node: NodeInfo) throws -> CatalogStore {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.nodeExists(path) }
+        // Refuses an existing file (one made since the check above) rather than replacing it.
+        try AtomicFile.write([], to: path, mode: 0o600, replacing: false, sync: false)
         let connection = try Connection(path: path, mode: .readWrite(create: true))
         try connection.execute("PRAGMA journal_mode = WAL")
         try Schema.migrate(connection)

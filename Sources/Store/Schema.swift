@@ -233,6 +233,19 @@ enum Schema {
         -- The digest reads every cluster's hash in cluster order: from this index alone.
         CREATE INDEX unified_hash ON unified (cluster_id, hash);
         """,
+        // ---- Origin generations (issue 8, item 9). A block of its own: renumber on merge. ----
+        // 5: each origin's generation, bumped whenever the origin's data may be replaced (its trust
+        // removed or pinned anew). A server caches files that never change for a given copy of an
+        // origin's log; it keys them by this number, so a change made by another process (trust
+        // remove, trust, sync) is never answered from the cache of the copy it replaced. A row is
+        // never deleted, so a generation never comes back.
+        """
+        CREATE TABLE origin_generations (
+            origin TEXT PRIMARY KEY,
+            generation INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """,
+        // ---- End of origin generations. ----
     ]
 
     /// Applies the migrations the database has not seen, each in its own transaction.

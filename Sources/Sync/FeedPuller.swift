@@ -37,6 +37,8 @@ struct FeedPuller: Sendable {
         let deadline = ContinuousClock.now + budget
         for base in [peer.url] + peer.mirrors {
             let url = (base.hasSuffix("/") ? String(base.dropLast()) : base) + path
+            // What messages show: the URL without its credentials.
+            let shown = redactingUserInfo(url)
             for attempt in 1...policy.attempts {
                 let delay = policy.delay(before: attempt)
                 let remaining = deadline - ContinuousClock.now
@@ -59,9 +61,9 @@ struct FeedPuller: Sendable {
                     case 304: return .notModified
                     case 404: return .notFound
                     case 500...599:
-                        lastError = .transport("peer \(peer.id): GET \(url): HTTP \(response.status)")
+                        lastError = .transport("peer \(peer.id): GET \(shown): HTTP \(response.status)")
                     default:
-                        throw SyncError.protocolViolation("peer \(peer.id): GET \(url): HTTP \(response.status)")
+                        throw SyncError.protocolViolation("peer \(peer.id): GET \(shown): HTTP \(response.status)")
                     }
                 } catch let error as SyncError {
                     throw error

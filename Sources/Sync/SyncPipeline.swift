@@ -172,7 +172,7 @@ public struct SyncPipeline: Sendable {
                     result.localError = "the stored copy of peer \(peer.id)'s \(FeedPath.checkpoints) does not decode: \(error)"
                 }
             case .notFound:
-                result.error = "peer \(peer.id): \(peer.url)\(FeedPath.checkpoints): not found (is it a kechuang node?)"
+                result.error = "peer \(peer.id): \(redactingUserInfo(peer.url))\(FeedPath.checkpoints): not found (is it a kechuang node?)"
             }
         } catch let error as FeedError {
             result.error = "peer \(peer.id): \(FeedPath.checkpoints): \(error)"

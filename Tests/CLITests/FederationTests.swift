@@ -5,7 +5,7 @@ import Testing
 
 /// A node of a test federation run by the built binary: its data directory, its server on
 /// 127.0.0.1 (a free port) and its root key.
-private final class FederationNode {
+final class FederationNode {
     let id: String
     let cli: CLI
     let root: String

@@ -277,6 +277,16 @@ struct HTTPClientTests {
         #expect(error.url == "http://***@127.0.0.1:\(port)/x?y")
     }
 
+    @Test func credentialsAreRedactedFromEveryURLOfAMessage() {
+        #expect(redactingUserInfo("http://kc:s3cret@host:8/a?b@c") == "http://***@host:8/a?b@c")
+        #expect(redactingUserInfo("https://a@b@host") == "https://***@host")
+        #expect(redactingUserInfo("http://host/x@y") == "http://host/x@y", "an @ after the authority is the path's")
+        #expect(
+            redactingUserInfo("peer x: GET http://u:p@h1/f: HTTP 403; mirror https://h2/m, then ftp://v:q@h3 failed")
+                == "peer x: GET http://***@h1/f: HTTP 403; mirror https://h2/m, then ftp://***@h3 failed")
+        #expect(redactingUserInfo("no URL here: user@example.org") == "no URL here: user@example.org")
+    }
+
     @Test func invalidRequestsAreRefusedBeforeSending() async throws {
         try await withServer(Behaviour.fixed()) { server, client in
             let url = server.baseURL + "/"

@@ -12,7 +12,11 @@ enum DumpCommand: Command {
         discussion: """
             Every record, expired ones included, in id order. Node-owned fields (origin, version,
             created_at, updated_at) are written for reference; import ignores them. The output is
-            streamed, so catalogs of millions of records dump in bounded memory.
+            streamed, so catalogs of millions of records dump in bounded memory. A dump imported
+            into its own node changes nothing. In CSV, extension fields (x_…) travel as one JSON
+            object in the last column, extensions, and a cell that starts with = + - @ TAB, CR
+            or ' gets a ' in front so that a spreadsheet does not run it as a formula (import
+            removes it; protocols/README.md, CSV columns).
             """,
         options: [
             OptionSpec(name: "--format", value: "FORMAT", help: "json (default) or csv."),

@@ -23,6 +23,9 @@ enum InitCommand: Command {
             checkpoint-1; the first checkpoint is signed at once.
             The node id is also the origin of every record the node owns (ids are ID:local-id).
             Refuses to touch a directory that already holds a node.
+            Whatever the umask, DIR and DIR/keys are created mode 0700 and the database (with its
+            -wal and -shm files) 0600: it holds contacts in full. An existing DIR is used as it
+            is, unless group or others may write to it: then init refuses (chmod go-w DIR).
             """,
         options: [
             OptionSpec(name: "--node-id", value: "ID", help: "Node id and origin: 2–32 of a-z 0-9 -, e.g. sichuan."),
@@ -48,7 +51,7 @@ enum InitCommand: Command {
         for existing in [data.database, data.keys, data.adminToken] where files.fileExists(atPath: existing) {
             throw StoreError.nodeExists(existing)
         }
-        try files.createDirectory(atPath: data.path, withIntermediateDirectories: true)
+        try makePrivateDirectory(data.path)
         try files.createDirectory(atPath: data.keys, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         let root: Ed25519PrivateKey
         let checkpoint: Ed25519PrivateKey
@@ -84,5 +87,35 @@ enum InitCommand: Command {
         out.line("Give peers the root key line above: they pin it with --root-key.")
         out.line("Move \(data.rootKey) offline (and keep a backup): it is needed only to")
         out.line("authorise, retire or revoke checkpoint keys, and whoever holds it speaks for \(nodeID).")
+    }
+
+    /// Creates `path` (and its missing parents) with the directory itself mode 0700, set after
+    /// `mkdir` so that the umask cannot widen it. A directory that exists already keeps its mode,
+    /// but one that others could write to is refused: they could replace the node's files.
+    private static func makePrivateDirectory(_ path: String) throws {
+        let files = FileManager.default
+        let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if files.fileExists(atPath: resolved) {
+            guard try files.attributesOfItem(atPath: resolved)[.type] as? FileAttributeType == .typeDirectory else {
+                throw CLIError.failure("init: \(path) exists and is not a directory")
+            }
+            if let mode = try DataDirectory.permissions(path), mode & 0o022 != 0 {
+                throw CLIError.failure(
+                    "init: \(path) (mode \(DataDirectory.octal(mode))) is writable by group or others, who could replace the node's files (chmod go-w \(path), or choose a new directory)")
+            }
+            return
+        }
+        // Missing parents are made 0755 whatever the umask: whoever may write to a parent can
+        // put a directory of their own in the node's place.
+        // (Not NSString.deletingLastPathComponent: it traps on a one-component relative path.)
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed.removeLast() }
+        let slash = trimmed.lastIndex(of: "/")
+        let parent = slash.map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? ""
+        if !parent.isEmpty, !files.fileExists(atPath: parent) {
+            try files.createDirectory(atPath: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        }
+        try files.createDirectory(atPath: path, withIntermediateDirectories: false)
+        try files.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
     }
 }

@@ -2,6 +2,7 @@ import API
 import Catalog
 import Feed
 import Foundation
+import HTTPClient
 import JSON
 import Signing
 import Store
@@ -16,10 +17,25 @@ func rootKeyArgument(_ context: Context, _ spec: CommandSpec) throws -> Ed25519P
     }
 }
 
-/// Checks a peer or mirror URL: http(s) with a host.
+/// Checks a peer or mirror URL: http(s) with a host, a port (if any) in 1–65535, and no white
+/// space anywhere (a URL with a space is no address curl can fetch, and mirrors are stored
+/// space-separated). Messages show the URL without its credentials.
 func peerURL(_ text: String, _ spec: CommandSpec) throws -> String {
-    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
-        throw CLIError.usage("\(spec.name): \(text): expected an http:// or https:// URL")
+    let shown = redactingUserInfo(text)
+    guard !text.contains(where: { $0.isWhitespace }) else {
+        throw CLIError.usage("\(spec.name): \"\(shown)\": a URL has no space or other white space (percent-encode it: %20)")
+    }
+    guard let url = URL(string: text), ["http", "https"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty else {
+        throw CLIError.usage("\(spec.name): \(shown): expected an http:// or https:// URL")
+    }
+    // URL accepts any digits as the port; read them from the authority itself.
+    let authority = text.dropFirst((url.scheme ?? "").count + 3).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+    let hostPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+    if let colon = hostPort.lastIndex(of: ":"), !hostPort[colon...].contains("]") {
+        let digits = hostPort[hostPort.index(after: colon)...]
+        guard let port = Int(digits), (1...65535).contains(port) else {
+            throw CLIError.usage("\(spec.name): \(shown): port \(digits.isEmpty ? "(empty)" : String(digits)) is out of range 1–65535")
+        }
     }
     return text.hasSuffix("/") ? String(text.dropLast()) : text
 }
@@ -36,6 +52,10 @@ enum PeerAddCommand: Command {
             for origin ID: every checkpoint of ID must chain to it. Sync also fetches, from this
             peer, the other origins it relays that this node trusts (kechuang trust). --mirror
             adds a URL serving the same files (an export behind nginx), tried when URL fails.
+            A URL must be http:// or https:// with a host, a port (if any) in 1–65535 and no
+            white space (exit 2 otherwise). Adding an existing peer with a new URL or new mirrors
+            replaces them and resets its sync state: its failures and circuit breaker, so the
+            next sync tries the new address.
             """,
         positionals: [("ID", "The peer's node id."), ("URL", "The peer's base URL.")],
         options: [
@@ -54,7 +74,8 @@ enum PeerAddCommand: Command {
         guard id != store.node.id else { throw CLIError.usage("peer add: \(id) is this node") }
         try await store.trust(id, rootKey: key, now: context.now)
         try await store.addPeer(Peer(id: id, url: url, mirrors: mirrors, addedAt: DateText.timestamp(context.now)))
-        context.out.line("Added peer \(id) at \(url)\(mirrors.isEmpty ? "" : " (mirrors: \(mirrors.joined(separator: ", ")))"); pinned root key \(key.keyID)")
+        let shown = redactingUserInfo(url), shownMirrors = mirrors.map(redactingUserInfo)
+        context.out.line("Added peer \(id) at \(shown)\(mirrors.isEmpty ? "" : " (mirrors: \(shownMirrors.joined(separator: ", ")))"); pinned root key \(key.keyID)")
     }
 }
 
@@ -123,7 +144,7 @@ enum PeerRemoveCommand: Command {
 /// `kechuang peer list`.
 enum PeerListCommand: Command {
     static let spec = CommandSpec(
-        name: "peer list", summary: "List peers and trusted origins.", usage: "[--json]",
+        name: "peer list", summary: "List peers and trusted origins (URLs without credentials: http://***@host/…).", usage: "[--json]",
         options: [.flag("--json", "Print JSON.")])
 
     static func run(_ context: Context) async throws {
@@ -132,13 +153,18 @@ enum PeerListCommand: Command {
         let trusted = try await store.trustedOrigins()
         if context.arguments.flag("--json") {
             context.out.json([
-                "peers": .array(peers.map { ["id": .string($0.id), "url": .string($0.url), "mirrors": .array($0.mirrors.map { .string($0) })] }),
+                "peers": .array(peers.map {
+                    ["id": .string($0.id), "url": .string(redactingUserInfo($0.url)), "mirrors": .array($0.mirrors.map { .string(redactingUserInfo($0)) })]
+                }),
                 "trusted_origins": .array(trusted.map { ["origin": .string($0.origin), "root_key": .string($0.rootKey.text)] }),
             ])
             return
         }
         context.out.line("Peers:")
-        for peer in peers { context.out.line("  \(peer.id)  \(peer.url)\(peer.mirrors.isEmpty ? "" : "  mirrors: " + peer.mirrors.joined(separator: ", "))") }
+        for peer in peers {
+            let mirrors = peer.mirrors.map(redactingUserInfo)
+            context.out.line("  \(peer.id)  \(redactingUserInfo(peer.url))\(mirrors.isEmpty ? "" : "  mirrors: " + mirrors.joined(separator: ", "))")
+        }
         context.out.line("Trusted origins:")
         for origin in trusted { context.out.line("  \(origin.origin)  \(origin.rootKey.text)") }
     }
@@ -155,7 +181,8 @@ enum PeerStatusCommand: Command {
             breaker is open, until when periodic syncs leave it alone). Origins: ok, stale (its
             newest checkpoint expired), error or fork (two signed checkpoints that cannot both be
             true, printed verbatim as evidence); the data stays at its last good state. The same
-            JSON is served at GET /v1/peers.
+            JSON is served at GET /v1/peers. URLs are shown without the credentials they may
+            carry (http://***@host/…), in errors too.
             """,
         options: [.flag("--json", "Print JSON (the shape of GET /v1/peers).")])
 

@@ -27,6 +27,10 @@ enum ServeCommand: Command {
             gracefully: no new connections, requests in flight finish, a sync in progress is
             cancelled, and the process exits once it has stopped. protocols/openapi.yaml
             describes the API.
+            It refuses to start (exit 1) while the data directory, DIR/keys, a key, the admin
+            token or the database is writable by group or others, naming the file and its mode,
+            and warns when the database (with -wal, -shm), a private key or the token is readable
+            by them (kechuang init makes DIR 0700 and these files 0600).
             """,
         options: [
             OptionSpec(name: "--listen", value: "HOST:PORT", help: "Address to listen on (default 127.0.0.1:8601; port 0 picks a free one)."),
@@ -56,6 +60,16 @@ enum ServeCommand: Command {
         let syncInterval = try arguments.integer("--sync-interval", default: 60, in: 0...86_400)
 
         let data = context.data
+        // Before anything is read or served: a file another user could replace would let them
+        // speak for the node; a database they can read gives them every contact.
+        if FileManager.default.fileExists(atPath: data.database) {
+            let (refusals, warnings) = try data.privacyProblems()
+            guard refusals.isEmpty else {
+                throw CLIError.failure("serve: refusing to start: " + refusals.joined(separator: "\nserve: refusing to start: "))
+            }
+            for warning in warnings { context.err.line("kechuang serve: warning: \(warning)") }
+            context.err.flush()
+        }
         let store = try CatalogStore(path: data.database)
         let mirrors = arguments.all("--mirror")
         try await NodeKeys.publish(store, data, now: Date(), mirrors: mirrors.isEmpty ? nil : mirrors)

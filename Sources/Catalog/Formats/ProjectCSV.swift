@@ -5,8 +5,13 @@ public import JSON
 /// `protocols/README.md`, "CSV columns").
 ///
 /// Reading turns a row into the same JSON object a JSON import would carry, so both formats go
-/// through one validator. Writing produces what reading accepts: a CSV dump re-imports as a no-op,
-/// except that extension fields `x_…` are not written (`dump --format json` keeps them).
+/// through one validator. Writing produces what reading accepts: a CSV dump re-imports into its
+/// node as a no-op. The record's fields without a column of their own (extension fields `x_…`)
+/// travel in one JSON cell, `extensions`.
+///
+/// A spreadsheet evaluates a cell that starts with `=`, `+`, `-` or `@` (or TAB, CR) as a formula,
+/// so writing prefixes such a cell, and one that starts with `'`, with `'`; reading removes that
+/// one `'` again (`'+86 28 …` reads as `+86 28 …`).
 public enum ProjectCSV {
     /// Every column, in the order `dump --format csv` writes them.
     public static let columns: [String] = [
@@ -19,8 +24,13 @@ public enum ProjectCSV {
         "problem", "targets", "budget.min", "budget.max", "budget.currency", "deadline", "wanted_modes",
         "product_type", "provider", "amount.min", "amount.max", "amount.currency",
         "term.min_months", "term.max_months", "eligible_industries", "eligible_stages", "eligible_regions",
-        "origin", "version", "created_at", "updated_at",
+        "origin", "version", "created_at", "updated_at", extensionsColumn,
     ]
+
+    /// The column that holds, as one JSON object, the record's top-level fields that have no
+    /// column of their own: extension fields `x_…` (and, in a dump, fields of a later format
+    /// version). Reading makes each member a top-level field again.
+    public static let extensionsColumn = "extensions"
 
     /// Columns whose cell is a `;`-separated list.
     static let listColumns: Set<String> = [
@@ -58,12 +68,29 @@ public enum ProjectCSV {
         return names
     }
 
-    /// Converts one row into the JSON object of a record. Empty cells are left out.
-    public static func object(header: [String], fields: [String]) -> JSONValue {
+    /// A cell that cannot be part of a record: an `extensions` cell that is not a JSON object, or
+    /// that repeats a column.
+    public struct CellError: Error, Sendable, CustomStringConvertible {
+        public var column: String
+        public var problem: String
+        public var description: String { "\(column): \(problem)" }
+    }
+
+    /// Converts one row into the JSON object of a record. Empty cells are left out, and one `'`
+    /// that escapes a formula character is removed from the start of a cell.
+    ///
+    /// - Throws: `CellError` for an `extensions` cell that is not a JSON object of fields other
+    ///   than the row's columns (the validator then judges the fields it holds).
+    public static func object(header: [String], fields: [String]) throws(CellError) -> JSONValue {
         var object: [String: JSONValue] = [:]
+        var extensions: [String: JSONValue] = [:]
         for (name, cell) in zip(header, fields) {
-            let text = cell.trimmingWhitespace()
+            let text = unescapingFormula(cell.trimmingWhitespace())
             if text.isEmpty { continue }
+            if name == extensionsColumn {
+                extensions = try extensionFields(text, header: header)
+                continue
+            }
             let value: JSONValue
             if listColumns.contains(name) {
                 value = .array(splitList(text).map(JSONValue.string))
@@ -92,7 +119,46 @@ public enum ProjectCSV {
                 object[name] = value
             }
         }
+        for (name, value) in extensions { object[name] = value }
         return .object(object)
+    }
+
+    /// The members of an `extensions` cell.
+    private static func extensionFields(_ text: String, header: [String]) throws(CellError) -> [String: JSONValue] {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(text)
+        } catch {
+            throw CellError(column: extensionsColumn, problem: "not JSON: \(error)")
+        }
+        guard let members = value.objectValue else {
+            throw CellError(column: extensionsColumn, problem: "must be a JSON object of extension fields, such as {\"x_batch\":\"2026-09\"}")
+        }
+        let columns = Set((header + Self.columns).map { String($0.prefix { $0 != "." }) })
+        for name in members.keys.sorted() where columns.contains(name) {
+            throw CellError(column: extensionsColumn, problem: "\(name) has a column of its own")
+        }
+        return members
+    }
+
+    // MARK: Formula escaping
+
+    /// First bytes that make a spreadsheet read a cell as a formula (`=`, `+`, `-`, `@`, TAB,
+    /// CR), and `'`, the escape itself.
+    static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D, 0x27]
+
+    /// `cell` with a `'` in front when it starts with a formula character or `'`.
+    public static func escapingFormula(_ cell: String) -> String {
+        guard let first = cell.utf8.first, formulaStarts.contains(first) else { return cell }
+        return "'" + cell
+    }
+
+    /// `cell` without the `'` that `escapingFormula` put in front of a formula character or `'`;
+    /// any other cell as it is (a `'` before ordinary text is the text's own).
+    public static func unescapingFormula(_ cell: String) -> String {
+        let bytes = cell.utf8
+        guard bytes.first == 0x27, let second = bytes.dropFirst().first, formulaStarts.contains(second) else { return cell }
+        return String(cell.dropFirst())
     }
 
     /// Splits a list cell at `;` or full-width `；`.
@@ -103,10 +169,14 @@ public enum ProjectCSV {
     /// The header row `dump --format csv` writes.
     public static var headerLine: String { CSVParser.format(columns) }
 
-    /// One record as a CSV line in `columns` order. Extension fields are not written.
+    /// One record as a CSV line in `columns` order, every cell escaped for spreadsheets, the
+    /// fields without a column in the `extensions` cell.
     public static func line(_ project: Project) -> String {
         guard case .object(let object) = project.jsonValue(nodeFields: true) else { return "" }
         let cells = columns.map { column -> String in
+            if column == extensionsColumn {
+                return project.extra.isEmpty ? "" : JSONWriter.string(.object(project.extra), pretty: false)
+            }
             let path = column.split(separator: ".").map(String.init)
             var value: JSONValue? = object[path[0]]
             if path.count == 2 { value = value?[path[1]] }
@@ -123,6 +193,6 @@ public enum ProjectCSV {
             default: return ""
             }
         }
-        return CSVParser.format(cells)
+        return CSVParser.format(cells.map(escapingFormula))
     }
 }

@@ -15,9 +15,24 @@ extension CatalogStore {
             throw StoreError.invalidArgument(
                 "\(origin) is already pinned to root key \(pinned.rootKey.keyID); remove it first (kechuang trust remove \(origin))")
         }
+        try connection.transaction {
+            try connection.run(
+                "INSERT OR IGNORE INTO trusted_origins (origin, root_key, added_at) VALUES (?, ?, ?)",
+                [.text(origin), .text(rootKey.text), .text(DateText.timestamp(now))])
+            // A new pin may name another log than any copy held before: a new generation.
+            if connection.changes > 0 { try bumpGeneration(origin) }
+        }
+    }
+
+    /// Starts a new generation of `origin`'s data (see `Schema`, migration 5): files a server
+    /// cached for the copy held so far are not served again.
+    func bumpGeneration(_ origin: String) throws {
         try connection.run(
-            "INSERT OR IGNORE INTO trusted_origins (origin, root_key, added_at) VALUES (?, ?, ?)",
-            [.text(origin), .text(rootKey.text), .text(DateText.timestamp(now))])
+            """
+            INSERT INTO origin_generations (origin, generation) VALUES (?, 1)
+            ON CONFLICT (origin) DO UPDATE SET generation = generation + 1
+            """,
+            [.text(origin)])
     }
 
     /// Forgets `origin`: its records leave the unified catalog, its copy of the log, checkpoint,
@@ -43,6 +58,7 @@ extension CatalogStore {
             ] {
                 try connection.run(statement, [.text(origin)])
             }
+            try bumpGeneration(origin)
             _ = try Unifier(connection: connection).refresh()
         }
     }
@@ -57,10 +73,20 @@ extension CatalogStore {
     // MARK: Peers
 
     /// Adds (or updates) a peer to pull from.
+    ///
+    /// A peer given a new URL or new mirrors starts afresh: its sync state goes (the failures of
+    /// the old address, an open circuit breaker, the old server's checkpoints.json and ETag), so
+    /// the next sync, periodic or not, tries the new address.
     public func addPeer(_ peer: Peer) throws {
-        try connection.run(
-            "INSERT OR REPLACE INTO peers (id, url, mirrors, added_at) VALUES (?, ?, ?, ?)",
-            [.text(peer.id), .text(peer.url), .text(peer.mirrors.joined(separator: " ")), .text(peer.addedAt)])
+        try connection.transaction {
+            let held = try peers().first { $0.id == peer.id }
+            if let held, held.url != peer.url || held.mirrors != peer.mirrors {
+                try connection.run("DELETE FROM peer_state WHERE peer = ?", [.text(peer.id)])
+            }
+            try connection.run(
+                "INSERT OR REPLACE INTO peers (id, url, mirrors, added_at) VALUES (?, ?, ?, ?)",
+                [.text(peer.id), .text(peer.url), .text(peer.mirrors.joined(separator: " ")), .text(peer.addedAt)])
+        }
     }
 
     /// Removes a peer and its state (the origins it served keep their data).

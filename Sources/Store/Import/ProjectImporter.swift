@@ -100,7 +100,13 @@ struct ProjectImporter {
                 state.issue(line: row.line, field: "(row)", problem: "has \(row.fields.count) cells; the header has \(header.count)")
                 continue
             }
-            let object = ProjectCSV.object(header: header, fields: row.fields)
+            let object: JSONValue
+            do {
+                object = try ProjectCSV.object(header: header, fields: row.fields)
+            } catch {
+                state.issue(line: row.line, field: error.column, problem: error.problem)
+                continue
+            }
             state.record(object, line: row.line, origin: origin, now: now) { _ in row.line }
         }
     }

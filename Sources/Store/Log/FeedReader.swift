@@ -62,6 +62,12 @@ public final class FeedReader {
     /// Every origin with a checkpoint.
     public func origins() throws -> [String] { try log.origins() }
 
+    /// The generation of `origin`'s data (0 until its trust is first pinned or removed): files
+    /// cached for one generation are never served for another (`Schema`, migration 5).
+    public func originGeneration(_ origin: String) throws -> Int {
+        try connection.prepare("SELECT generation FROM origin_generations WHERE origin = ?").queryFirst([.text(origin)]) { $0.int(0) } ?? 0
+    }
+
     /// The latest checkpoint of `origin`.
     public func checkpoint(origin: String) throws -> Checkpoint? { try log.checkpoint(origin: origin) }
 
@@ -168,12 +174,14 @@ extension FeedReader {
     /// markers (and, on a relay, the applied pages of a sync that failed before its checkpoint)
     /// are committed first. So the stamp also holds the log's last rowid, which every append
     /// raises (a redaction always appends its `redact` entry with the markers): a body file
-    /// cached before an erasure is never served after it.
+    /// cached before an erasure is never served after it. An origin removed or pinned anew gets a
+    /// new generation (its new checkpoint could otherwise carry the old one's size and time).
     public func publicationStamp() throws -> String {
         try connection.prepare(
             "SELECT (SELECT group_concat(origin || ':' || size || ':' || issued_at, ',') FROM checkpoints) || '|' || "
                 + "(SELECT hex(substr(bytes, -24)) FROM published WHERE name = 'manifest') || '|' || "
-                + "ifnull((SELECT max(rowid) FROM log_entries), 0)"
+                + "ifnull((SELECT max(rowid) FROM log_entries), 0) || '|' || "
+                + "coalesce((SELECT group_concat(origin || ':' || generation, ',') FROM origin_generations), '')"
         ).queryFirst { $0.text(0) ?? "" } ?? ""
     }
 }
