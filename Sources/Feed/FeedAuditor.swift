@@ -156,7 +156,13 @@ public struct FeedAuditor<Source: FeedSource> {
     /// - Returns: the checkpoints the bundle offers for `origin`; the caller judges expiry last.
     private func offeredCheckpoints(origin: String, matching checkpoint: Checkpoint, verifier: FeedVerifier) throws(FeedError) -> [Checkpoint] {
         let path = FeedPath.checkpoints
-        let bundle = try located(path) { () throws(FeedError) in try CheckpointBundle(bytes: try fetch(path)) }
+        let bytes: [UInt8]
+        do {
+            bytes = try fetch(path)
+        } catch where error == .missing && error.message == "not found" {
+            throw FeedError(.missing, "not found: every syncing peer polls this document first (feed.md §7), so peers sync nothing", location: path)
+        }
+        let bundle = try located(path) { () throws(FeedError) in try CheckpointBundle(bytes: bytes) }
         let entries = bundle.origins.filter { $0.origin == origin }
         guard !entries.isEmpty else {
             throw FeedError(.missing, "lists no checkpoint of \(origin): a syncing peer finds nothing of it", location: path)
