@@ -306,6 +306,8 @@ public struct NodeAPI: HTTPHandler {
             (status, message, details) = (error.status, error.message, error.details)
         case let error as StoreError where error.isNotFound:
             (status, message) = (404, error.description)
+        case let error as StoreError where error.isTooLarge:
+            (status, message) = (413, error.description)
         case let error as StoreError where error.isBadInput:
             (status, message) = (400, error.description)
             if !error.issues.isEmpty {

@@ -1,4 +1,5 @@
-/// An error of the command line itself: bad usage (exit code 2) or a failed run (exit code 1).
+/// An error of the command line itself: bad usage (exit code 2), a failed run (exit code 1), or
+/// data that checked out but has expired (exit code 3, `verify`).
 public struct CLIError: Error, Sendable, CustomStringConvertible {
     /// The process exit code this error leads to.
     public let exitCode: Int32
@@ -11,4 +12,7 @@ public struct CLIError: Error, Sendable, CustomStringConvertible {
 
     /// A runtime failure (exit code 1).
     public static func failure(_ message: String) -> CLIError { CLIError(exitCode: 1, message: message) }
+
+    /// Everything checked out, but past its expiry: the origin is stale (exit code 3).
+    public static func expired(_ message: String) -> CLIError { CLIError(exitCode: 3, message: message) }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import Feed
 import HTTPClient
 
@@ -13,7 +14,7 @@ struct HTTPFeedSource: FeedSource {
 
     func fetch(_ path: String) throws -> [UInt8]? {
         var limits = HTTPClientLimits.default
-        limits.maxBodyBytes = 256 << 20
+        limits.maxBodyBytes = FeedLimits.bodyFile
         let response = try client.executeBlocking(HTTPClientRequest(url: base + path, acceptCompressed: true, limits: limits))
         switch response.status {
         case 200: return response.body

@@ -6,7 +6,7 @@ import Signing
 import Store
 
 /// The `kechuang` command line: parses the subcommand, runs it, and maps errors to exit codes
-/// (0 ok, 1 runtime error, 2 bad usage or bad input) in one place.
+/// (0 ok, 1 runtime error, 2 bad usage or bad input, 3 valid but expired for `verify`) in one place.
 public enum Kechuang {
     /// The commands, in the order of the data flow, as `kechuang --help` lists them.
     static var commands: [any Command.Type] {
@@ -41,7 +41,8 @@ public enum Kechuang {
               --help          Show help; `kechuang COMMAND --help` shows a command's options.
               --version       Print the version.
 
-            Exit codes: 0 ok, 1 runtime error, 2 bad usage or bad input.
+            Exit codes: 0 ok, 1 runtime error, 2 bad usage or bad input,
+            3 (verify) the feed is valid but its checkpoint has expired.
 
             """
         return text

@@ -1,6 +1,12 @@
 public import JSON
 
 extension Project {
+    /// The body line a publisher writes for this record (feed.md §3): the JCS bytes of its stored
+    /// form, with the contact masked. At most `FeedLimits.recordLine` bytes are published.
+    public func publishedBody() throws -> [UInt8] {
+        try JCS.canonicalize(jsonValue(nodeFields: true, maskContact: true))
+    }
+
     /// The record as JSON, the form of `protocols/schema/project.schema.json`.
     ///
     /// - Parameter nodeFields: include `origin`, `version`, `created_at` and `updated_at`; without

@@ -31,11 +31,13 @@ public struct AuditReport: Sendable {
 }
 
 /// Checks a whole feed end to end against a pinned root key (`kechuang verify`): the manifest,
-/// the key statements, the checkpoint's signature and expiry, every page against the signed root
-/// and every body against its entry, one page at a time, so memory stays bounded.
+/// the key statements, the checkpoint's signature, the checkpoint bundle a syncing peer polls
+/// (`checkpoints.json`), every page against the signed root and every body against its entry,
+/// one page at a time, so memory stays bounded; expiry last.
 ///
 /// The first problem stops the audit with a `FeedError` that says what failed and where (file,
-/// line, seq). See `FeedVerifier` for what is not checked.
+/// line, seq). A feed that passes every check but whose checkpoint has expired at `now` ends with
+/// `FeedError.expired`: valid, but the origin is stale. See `FeedVerifier` for what is not checked.
 public struct FeedAuditor<Source: FeedSource> {
     public let source: Source
     public let rootKey: Ed25519PublicKey
@@ -69,9 +71,7 @@ public struct FeedAuditor<Source: FeedSource> {
         let verifier = FeedVerifier(origin: origin)
         report.freshness = try located(checkpointPath) { () throws(FeedError) in try verifier.verify(checkpoint, keys: keys, now: now) }
         report.checkpoint = checkpoint
-        if report.freshness == .expired {
-            throw FeedError(.expired, "checkpoint expired at \(checkpoint.expiresAt) (checked at \(format(now))): the origin is stale", location: checkpointPath)
-        }
+        let offered = try offeredCheckpoints(origin: origin, matching: checkpoint, verifier: verifier)
         if origin == manifest.nodeID {
             guard case .valid(let key) = keys.standing(keyID: manifest.keyID, size: checkpoint.size), manifest.isSigned(by: key) else {
                 throw FeedError(.badSignature, "manifest is not signed by a checkpoint key valid for size \(checkpoint.size)", location: FeedPath.manifest)
@@ -143,7 +143,47 @@ public struct FeedAuditor<Source: FeedSource> {
         guard let authorized = statementSeqs[checkpoint.keyID], authorized < checkpoint.size else {
             throw FeedError(.keyNotValid, "the authorisation of key \(checkpoint.keyID), which signed the checkpoint, is not in the log below size \(checkpoint.size)", location: checkpointPath)
         }
+        // Expiry last: every other check has passed, so an expired feed is valid but stale.
+        for (expired, path) in [(checkpoint, checkpointPath)] + offered.map({ ($0, FeedPath.checkpoints) }) where now >= expired.expires {
+            throw FeedError(.expired, "checkpoint expired at \(expired.expiresAt) (checked at \(format(now))): the origin is stale", location: path)
+        }
         return report
+    }
+
+    /// Reads `/feeds/checkpoints.json` and checks `origin`'s part of it as a syncing peer does
+    /// (feed.md §6, §7), with the same code: the document parsed as a whole, each of the origin's
+    /// key statements accepted under the pinned root key, and its checkpoint verified under those
+    /// statements alone (what a peer that holds nothing of the origin yet has). The checkpoint
+    /// must be of the tree `checkpoint.json` commits to, so that peers sync what is audited.
+    ///
+    /// - Returns: the checkpoints the bundle offers for `origin`; the caller judges expiry last.
+    private func offeredCheckpoints(origin: String, matching checkpoint: Checkpoint, verifier: FeedVerifier) throws(FeedError) -> [Checkpoint] {
+        let path = FeedPath.checkpoints
+        let bytes: [UInt8]
+        do {
+            bytes = try fetch(path)
+        } catch where error == .missing && error.message == "not found" {
+            throw FeedError(.missing, "not found: every syncing peer polls this document first (feed.md §7), so peers sync nothing", location: path)
+        }
+        let bundle = try located(path) { () throws(FeedError) in try CheckpointBundle(bytes: bytes) }
+        let entries = bundle.origins.filter { $0.origin == origin }
+        guard !entries.isEmpty else {
+            throw FeedError(.missing, "lists no checkpoint of \(origin): a syncing peer finds nothing of it", location: path)
+        }
+        for entry in entries {
+            var keys = KeyState(origin: origin, rootKey: rootKey)
+            for statement in entry.keyStatements {
+                do { try keys.add(statement) } catch { throw error.at(path) }
+            }
+            _ = try located(path) { () throws(FeedError) in try verifier.verify(entry.checkpoint, keys: keys, now: now) }
+            guard entry.checkpoint.size == checkpoint.size, entry.checkpoint.root == checkpoint.root else {
+                throw FeedError(
+                    .rootMismatch,
+                    "offers \(origin) at size \(entry.checkpoint.size) (root \(Hex.encode(entry.checkpoint.root))), but checkpoint.json is of size \(checkpoint.size) (root \(Hex.encode(checkpoint.root))): peers would sync another tree than the one audited",
+                    location: path)
+            }
+        }
+        return entries.map(\.checkpoint)
     }
 
     private func fetch(_ path: String) throws(FeedError) -> [UInt8] {

@@ -121,28 +121,37 @@ public struct FeedVerifier: Sendable {
         var bodies: [Body] = []
         var claims: [RedactionClaim] = []
         for (index, (line, entry)) in zip(lines, entries).enumerated() {
-            let location = "line \(index + 1) (seq \(entry.seq))"
-            switch entry.op {
-            case .delete, .redact:
-                guard line.elementsEqual("null".utf8) else {
-                    throw FeedError(.bodyMismatch, "a \(entry.op.rawValue) entry's body must be null", location: location)
-                }
-                bodies.append(.none)
-            case .put, .key:
-                if let hash = entry.bodyHash, SHA256.hash(line) == hash {
-                    bodies.append(.body(Array(line)))
-                } else if entry.op == .put, let redactSeq = RedactionMarker.redactedBy(line) {
-                    guard redactSeq > entry.seq else {
-                        throw FeedError(.redaction, "redaction marker names entry \(redactSeq), which is not later than the erased entry", location: location)
-                    }
-                    bodies.append(.redacted(by: redactSeq))
-                    claims.append(RedactionClaim(seq: entry.seq, id: entry.id, redactSeq: redactSeq))
-                } else {
-                    throw FeedError(.bodyMismatch, "SHA-256 of the body does not match the entry's body_hash", location: location)
-                }
-            }
+            let checked = try body(line, of: entry, location: "line \(index + 1) (seq \(entry.seq))")
+            bodies.append(checked.body)
+            if let claim = checked.claim { claims.append(claim) }
         }
         return (bodies, claims)
+    }
+
+    /// Checks one body line against its entry (feed.md §3, §4): a `null` for `delete` and
+    /// `redact`; for `put` and `key`, a line whose SHA-256 is the entry's `body_hash`, or, for a
+    /// `put` only, exactly the bytes of a redaction marker naming a later entry.
+    ///
+    /// - Returns: the body, and the marker's claim to resolve against the log, if it is one.
+    func body(_ line: ArraySlice<UInt8>, of entry: LogEntry, location: String) throws(FeedError) -> (body: Body, claim: RedactionClaim?) {
+        switch entry.op {
+        case .delete, .redact:
+            guard line.elementsEqual("null".utf8) else {
+                throw FeedError(.bodyMismatch, "a \(entry.op.rawValue) entry's body must be null", location: location)
+            }
+            return (.none, nil)
+        case .put, .key:
+            if let hash = entry.bodyHash, SHA256.hash(line) == hash {
+                return (.body(Array(line)), nil)
+            } else if entry.op == .put, let redactSeq = RedactionMarker.redactedBy(line) {
+                guard redactSeq > entry.seq else {
+                    throw FeedError(.redaction, "redaction marker names entry \(redactSeq), which is not later than the erased entry", location: location)
+                }
+                return (.redacted(by: redactSeq), RedactionClaim(seq: entry.seq, id: entry.id, redactSeq: redactSeq))
+            } else {
+                throw FeedError(.bodyMismatch, "SHA-256 of the body does not match the entry's body_hash", location: location)
+            }
+        }
     }
 
     /// Checks a redaction claim against the log.

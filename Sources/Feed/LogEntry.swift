@@ -1,3 +1,4 @@
+import Catalog
 public import JSON
 import Signing
 
@@ -126,10 +127,10 @@ public enum Feed {
     public static let protocolName = "kechuang-feed/1"
     /// Entries per page.
     public static let pageSize = Merkle.pageSize
-    /// Longest entry line a reader accepts.
-    public static let maxEntryLine = 64 << 10
+    /// Longest entry line a reader accepts (`FeedLimits`, where every limit is derived).
+    public static let maxEntryLine = FeedLimits.entryLine
     /// Longest body line a reader accepts.
-    public static let maxBodyLine = 1 << 20
+    public static let maxBodyLine = FeedLimits.bodyLine
     /// Parser limits for entry lines.
     static let entryLimits = JSONParser.Limits(maxBytes: maxEntryLine, maxDepth: 8, maxStringBytes: maxEntryLine, maxNumberLength: 20)
     /// Parser limits for bodies and signed objects.

@@ -1,3 +1,4 @@
+import Catalog
 import Signing
 
 /// The Merkle tree of an origin log: RFC 6962 §2.1 (restated as RFC 9162 §2.1), with the page layout of
@@ -17,7 +18,7 @@ import Signing
 /// length; the hashing and generation functions take their inputs as given (see each function).
 public enum Merkle {
     /// The number of entries in a page (feed.md §3); a page is the subtree at level 8.
-    public static let pageSize = 256
+    public static let pageSize = FeedLimits.pageSize
 
     /// The root of the empty tree, `SHA-256("")` (RFC 6962 §2.1: `MTH({}) = SHA-256()`).
     public static let emptyRoot: [UInt8] = SHA256.hash([UInt8]())

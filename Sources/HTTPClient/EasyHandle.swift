@@ -1,5 +1,6 @@
 internal import CCurl
 internal import CShims
+import Glibc
 
 /// Owns one libcurl easy handle (`CURL *`), the state of one transfer at a time, and its error buffer.
 ///
@@ -58,6 +59,7 @@ final class EasyHandle {
         let request = transfer.request
         let limits = request.limits
         errorBuffer[0] = 0
+        try transfer.openBodyFile()
         try set(CURLOPT_ERRORBUFFER, pointer: errorBuffer, request)
         try set(CURLOPT_URL, string: request.url, request)
         // libcurl's timeouts otherwise use SIGALRM, which is process-wide and unsafe with threads.
@@ -238,6 +240,8 @@ final class EasyHandle {
         case (CURLE_WRITE_ERROR, .body?):
             kind = .bodyTooLarge
             message = "response body exceeds the limit of \(request.limits.maxBodyBytes) bytes"
+        case (CURLE_WRITE_ERROR, .file?):
+            message = "cannot write the response body to \(request.bodyFile ?? "its file"): \(String(cString: strerror(transfer.writeError)))"
         case (CURLE_WRITE_ERROR, .headers?):
             kind = .headersTooLarge
             message = "response headers exceed the limit of \(request.limits.maxHeaderBytes) bytes"

@@ -29,6 +29,15 @@ public struct HTTPClientRequest: Sendable {
     /// The bounds this request runs under.
     public var limits: HTTPClientLimits
 
+    /// A file to write the response body to instead of memory, or `nil` to keep it in
+    /// ``HTTPClientResponse/body``.
+    ///
+    /// The file is created, or truncated, when the transfer starts (mode 0600), and written as the
+    /// body arrives, decoded; ``HTTPClientLimits/maxBodyBytes`` bounds it all the same. The body of
+    /// any status is written, so check the status before reading the file. For bodies too large to
+    /// hold in memory (a feed's body files may reach 256 MiB).
+    public var bodyFile: String?
+
     /// Creates a request.
     public init(
         url: String,
@@ -36,7 +45,8 @@ public struct HTTPClientRequest: Sendable {
         headers: [String: String] = [:],
         body: [UInt8]? = nil,
         acceptCompressed: Bool = false,
-        limits: HTTPClientLimits = .default
+        limits: HTTPClientLimits = .default,
+        bodyFile: String? = nil
     ) {
         self.url = url
         self.method = method
@@ -44,5 +54,6 @@ public struct HTTPClientRequest: Sendable {
         self.body = body
         self.acceptCompressed = acceptCompressed
         self.limits = limits
+        self.bodyFile = bodyFile
     }
 }

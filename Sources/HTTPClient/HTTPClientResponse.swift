@@ -12,7 +12,8 @@ public struct HTTPClientResponse: Sendable {
     /// RFC 9110 section 5.3 allows. Trailer fields are not included.
     public var headers: [String: String]
 
-    /// The body, decoded when the request set ``HTTPClientRequest/acceptCompressed``.
+    /// The body, decoded when the request set ``HTTPClientRequest/acceptCompressed``; empty when
+    /// the request wrote it to its ``HTTPClientRequest/bodyFile``.
     public var body: [UInt8]
 
     /// The URL of the last request, after redirects (`CURLINFO_EFFECTIVE_URL`).

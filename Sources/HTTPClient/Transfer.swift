@@ -1,4 +1,5 @@
 internal import CCurl
+import Glibc
 
 /// The state of one request while libcurl runs it: what it sends and what has come back so far.
 ///
@@ -11,10 +12,18 @@ final class Transfer {
     enum Exceeded {
         case body
         case headers
+        /// Writing the body to the request's `bodyFile` failed (`writeError`).
+        case file
     }
 
     let request: HTTPClientRequest
     private(set) var body: [UInt8] = []
+    /// Body bytes received so far, kept in `body` or written to the body file.
+    private(set) var bodyCount = 0
+    /// The open body file when the request names one (``HTTPClientRequest/bodyFile``), else -1.
+    private var fileDescriptor: Int32 = -1
+    /// `errno` of the write to the body file that failed.
+    private(set) var writeError: Int32 = 0
     private(set) var headers: [String: String] = [:]
     private(set) var exceeded: Exceeded?
     /// True between a status line and the empty line that ends its header block.
@@ -34,6 +43,21 @@ final class Transfer {
 
     deinit {
         curl_slist_free_all(headerList)
+        if fileDescriptor >= 0 { close(fileDescriptor) }
+    }
+
+    /// Creates or truncates the request's body file (mode 0600), if it names one.
+    func openBodyFile() throws(HTTPClientError) {
+        guard let path = request.bodyFile, fileDescriptor < 0 else { return }
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw HTTPClientError(.other, message: "cannot open \(path) for the response body: \(String(cString: strerror(errno)))", request: request)
+        }
+        fileDescriptor = descriptor
+        // An existing file keeps its mode through O_CREAT: make it private too.
+        guard fchmod(descriptor, 0o600) == 0 else {
+            throw HTTPClientError(.other, message: "cannot make \(path) private: \(String(cString: strerror(errno)))", request: request)
+        }
     }
 
     /// Takes body bytes from the write callback; returns how many were taken.
@@ -44,11 +68,27 @@ final class Transfer {
     /// only against an announced length) and compressed bodies, which arrive here decoded.
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         bodyStarted = true
-        guard bytes.count <= request.limits.maxBodyBytes - body.count else {
+        guard bytes.count <= request.limits.maxBodyBytes - bodyCount else {
             exceeded = .body
             return 0
         }
-        body.append(contentsOf: bytes)
+        if fileDescriptor >= 0 {
+            guard let base = bytes.baseAddress else { return 0 }
+            var offset = 0
+            while offset < bytes.count {
+                let written = write(fileDescriptor, base + offset, bytes.count - offset)
+                guard written >= 0 else {
+                    if errno == EINTR { continue }
+                    writeError = errno
+                    exceeded = .file
+                    return 0
+                }
+                offset += written
+            }
+        } else {
+            body.append(contentsOf: bytes)
+        }
+        bodyCount += bytes.count
         return bytes.count
     }
 

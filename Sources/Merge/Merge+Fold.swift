@@ -5,7 +5,7 @@ extension Merge {
     /// The JSON limits of a body line: those of the feed (1 MiB, nesting depth 32, numbers of at most
     /// 40 characters), so that every node parses the same bodies.
     static let bodyLimits = JSONParser.Limits(
-        maxBytes: 1 << 20, maxDepth: 32, maxStringBytes: 1 << 20, maxNumberLength: 40)
+        maxBytes: FeedLimits.bodyLine, maxDepth: 32, maxStringBytes: FeedLimits.bodyLine, maxNumberLength: 40)
 
     /// Decides what one entry of an origin's log does, given the last accepted version of its id.
     ///

@@ -131,8 +131,22 @@ struct RecordWriter {
     }
 
     /// Appends the `put` entry of a record's new state; the published body masks the contact.
+    ///
+    /// - Throws: `StoreError.recordTooLarge` for a body line over `FeedLimits.recordLine` bytes,
+    ///   which would make a body file that some readers refuse (feed.md §3); the caller's
+    ///   transaction then writes nothing.
     private mutating func publish(_ project: Project) throws {
-        let body = try JCS.canonicalize(project.jsonValue(nodeFields: true, maskContact: true))
+        let body = try project.publishedBody()
+        guard body.count <= FeedLimits.recordLine else {
+            // Name the largest member, where the operator most likely has to cut.
+            let members = project.jsonValue(nodeFields: true, maskContact: true).objectValue ?? [:]
+            let sizes = members.map { ($0.key, (try? JCS.canonicalize($0.value).count) ?? 0) }  // Only ranks the members.
+            let largest = sizes.max { ($0.1, $1.0) < ($1.1, $0.0) } ?? ("(record)", body.count)
+            throw StoreError.recordTooLarge(
+                field: largest.0,
+                "the record's published body would be \(body.count) bytes, over the \(FeedLimits.recordLine) a record may have "
+                    + "(protocols/feed.md §3); this field holds \(largest.1) of them")
+        }
         try log.append(.put, id: project.id.description, version: project.version, time: project.updatedAt ?? "", body: body)
     }
 }

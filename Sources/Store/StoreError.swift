@@ -6,7 +6,7 @@ public import Catalog
 /// A struct wrapping a private code, so that new cases can be added without breaking callers.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
-        case noNode, nodeExists, notFound, foreignOrigin, invalidImport, unreadable, database, invalidArgument, ruleViolation
+        case noNode, nodeExists, notFound, foreignOrigin, invalidImport, unreadable, database, invalidArgument, ruleViolation, tooLarge
         case trustChanged
     }
 
@@ -65,6 +65,13 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             .trustChanged,
             "origin \(origin) is no longer trusted as it was when this sync began (kechuang trust remove or trust, in another process); nothing of it was written")
     }
+
+    /// A record whose published body line would exceed `FeedLimits.recordLine` (feed.md §3);
+    /// `field` names its largest member.
+    public static func recordTooLarge(field: String, _ problem: String) -> StoreError {
+        StoreError(.tooLarge, problem, field: field)
+    }
+
     /// An argument such as a cursor was malformed.
     public static func invalidArgument(_ message: String) -> StoreError { StoreError(.invalidArgument, message) }
 
@@ -75,13 +82,16 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// True when the caller gave bad input (exit code 2 in the CLI) rather than hit a runtime failure.
     public var isBadInput: Bool {
         switch code {
-        case .foreignOrigin, .invalidImport, .invalidArgument, .unreadable, .ruleViolation: true
+        case .foreignOrigin, .invalidImport, .invalidArgument, .unreadable, .ruleViolation, .tooLarge: true
         default: false
         }
     }
 
     /// True when a sync's write was refused because the origin's trust changed meanwhile.
     public var isTrustChanged: Bool { code == .trustChanged }
+
+    /// True when a record is too large to publish (HTTP 413).
+    public var isTooLarge: Bool { code == .tooLarge }
 
     /// True when a named record does not exist.
     public var isNotFound: Bool { code == .notFound }

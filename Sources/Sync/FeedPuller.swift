@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import HTTPClient
 import Store
@@ -21,8 +22,10 @@ struct FeedPuller: Sendable {
     enum Size {
         static let checkpoints = 16 << 20
         static let pageRoots = 64 << 20
-        static let page = 16 << 20
-        static let bodies = 64 << 20
+        /// A full page of the longest entry lines (`FeedLimits`).
+        static let page = FeedLimits.pageFile
+        /// A full page of the longest body lines; fetched into a file, never held whole.
+        static let bodies = FeedLimits.bodyFile
     }
 
     enum Answer {
@@ -31,8 +34,9 @@ struct FeedPuller: Sendable {
         case notFound
     }
 
-    /// GETs `path` from the peer (or a mirror), conditionally when `etag` is given.
-    func fetch(_ path: String, maxBytes: Int, etag: String? = nil) async throws(SyncError) -> Answer {
+    /// GETs `path` from the peer (or a mirror), conditionally when `etag` is given; with `file`,
+    /// the body goes to that file instead of memory (the answer's bytes are then empty).
+    func fetch(_ path: String, maxBytes: Int, etag: String? = nil, into file: String? = nil) async throws(SyncError) -> Answer {
         var lastError = SyncError.transport("peer \(peer.id): no URL")
         let deadline = ContinuousClock.now + budget
         for base in [peer.url] + peer.mirrors {
@@ -55,7 +59,7 @@ struct FeedPuller: Sendable {
                 if let etag { headers["If-None-Match"] = etag }
                 do {
                     let response = try await client.execute(
-                        HTTPClientRequest(url: url, headers: headers, acceptCompressed: true, limits: limits))
+                        HTTPClientRequest(url: url, headers: headers, acceptCompressed: true, limits: limits, bodyFile: file))
                     switch response.status {
                     case 200: return .ok(response.body, etag: response.headers["etag"])
                     case 304: return .notModified
@@ -79,6 +83,16 @@ struct FeedPuller: Sendable {
             }
         }
         throw lastError
+    }
+
+    /// GETs a file that must exist into a temporary file, never holding it in memory.
+    func spool(_ path: String, maxBytes: Int) async throws(SyncError) -> SpooledFile {
+        let file = SpooledFile()
+        switch try await fetch(path, maxBytes: maxBytes, into: file.path) {
+        case .ok: return file
+        case .notModified: throw SyncError.protocolViolation("peer \(peer.id): \(path): 304 to an unconditional request")
+        case .notFound: throw SyncError.protocolViolation("peer \(peer.id): \(path): not found")
+        }
     }
 
     /// GETs a file that must exist.

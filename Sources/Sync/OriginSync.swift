@@ -1,3 +1,4 @@
+import Catalog
 import Feed
 import Foundation
 import Signing
@@ -21,6 +22,9 @@ struct OriginSync {
     static let pagesPerTransaction = 8
     /// Pages fetched, verified and prepared ahead of the one being written (memory stays bounded).
     static let pagesAhead = 8
+    /// The most bytes of body lines applied in one transaction from a body file larger than a
+    /// publisher makes (over `FeedLimits.publishedBodyFile`), which is applied part by part.
+    static let spooledPartBytes = 16 << 20
 
     let store: CatalogStore
     /// The origin and its pinned root key, as trusted when the sync began.
@@ -327,11 +331,11 @@ struct OriginSync {
         func prepare(_ step: SyncPlan.PageStep) -> Task<FetchedPage, any Error> {
             Task {
                 async let page = puller.require(FeedPath.page(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.page)
-                async let bodies = puller.require(FeedPath.bodies(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.bodies)
-                let (pageBytes, bodyBytes) = (try await page, try await bodies)
+                async let bodies = puller.spool(FeedPath.bodies(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.bodies)
+                let (pageBytes, bodyFile) = (try await page, try await bodies)
                 try Task.checkCancellation()
                 return try FetchedPage(
-                    origin: origin, step: step, page: pageBytes, bodies: bodyBytes, roots: roots, verifier: verifier, peer: peer)
+                    origin: origin, step: step, page: pageBytes, bodies: bodyFile, roots: roots, verifier: verifier, peer: peer)
             }
         }
         var ahead: [Task<FetchedPage, any Error>] = []
@@ -381,9 +385,25 @@ struct OriginSync {
                         throw SyncError.verification("\(source): \(bodiesPath) \(error)")
                     }
                 }
-                batch.append(VerifiedPage(
-                    entries: Array(entries[step.held...]), lines: Array(prepared.lines[step.held...]),
-                    bodies: Array(checked.bodies[step.held...]), decoded: prepared.decoded?.dropFirst(step.held)))
+                if let spooled = prepared.spooled {
+                    // Larger than a publisher makes: applied part by part, each read back from
+                    // the file and checked again, so the body file is never held whole.
+                    try await flush()
+                    for part in spooled.parts(from: step.held, maxBytes: Self.spooledPartBytes) {
+                        let read: (lines: [[UInt8]], bodies: [FeedVerifier.Body])
+                        do {
+                            read = try spooled.read(part)
+                        } catch {
+                            throw SyncError.store("local error: \(bodiesPath) as fetched from \(offer.peer.id): \(error)")
+                        }
+                        counts += try await store.applyVerified(
+                            origin: origin, pages: [VerifiedPage(entries: Array(entries[part]), lines: read.lines, bodies: read.bodies)], now: now)
+                    }
+                } else {
+                    batch.append(VerifiedPage(
+                        entries: Array(entries[step.held...]), lines: Array(prepared.lines[step.held...]),
+                        bodies: Array(checked.bodies[step.held...]), decoded: prepared.decoded?.dropFirst(step.held)))
+                }
             } catch {
                 try await flush()
                 throw error
@@ -470,18 +490,54 @@ struct OriginSync {
 
 /// A fetched page, its entries verified against the signed tree, its bodies checked against the
 /// entries (the result kept for its turn, after the held-prefix comparison) and decoded.
+///
+/// A body file of at most `FeedLimits.publishedBodyFile` (every one a publisher makes) is held and
+/// prepared ahead. A larger one, which feed.md allows up to `FeedLimits.bodyFile`, is checked
+/// line by line in its file (`spooled`), and applied from it part by part.
 private struct FetchedPage: Sendable {
     let entries: [LogEntry]
     let lines: [[UInt8]]
     let checked: Result<(bodies: [FeedVerifier.Body], claims: [FeedVerifier.RedactionClaim]), SyncError>
     let decoded: PreparedPage?
+    /// The checked body file, when it is too large to hold (then `lines` and the checked bodies are empty).
+    let spooled: CheckedBodyFile?
+    /// Keeps the spooled file until the page is applied.
+    private let file: SpooledFile
 
     init(
-        origin: String, step: SyncPlan.PageStep, page: [UInt8], bodies: [UInt8], roots: PageRoots, verifier: FeedVerifier,
+        origin: String, step: SyncPlan.PageStep, page: [UInt8], bodies file: SpooledFile, roots: PageRoots, verifier: FeedVerifier,
         peer: String
     ) throws {
         entries = try OriginSync.verifiedEntries(origin: origin, step.page, width: step.width, bytes: page, roots: roots,
                                                  verifier: verifier, peer: peer)
+        self.file = file
+        let path = FeedPath.bodies(origin, step.page, width: step.width)
+        let size: Int
+        do {
+            size = try file.size()
+        } catch {
+            throw SyncError.store("local error: \(path) as fetched from \(peer): \(error)")
+        }
+        if size > FeedLimits.publishedBodyFile {
+            lines = []
+            decoded = nil
+            do {
+                let checkedFile = try verifier.bodies(file: file.path, entries: entries)
+                spooled = checkedFile
+                checked = .success(([], checkedFile.claims))
+            } catch {
+                spooled = nil
+                checked = .failure(SyncError.verification("peer \(peer): \(path) \(error)"))
+            }
+            return
+        }
+        spooled = nil
+        let bodies: [UInt8]
+        do {
+            bodies = try file.contents()
+        } catch {
+            throw SyncError.store("local error: \(path) as fetched from \(peer): \(error)")
+        }
         lines = bodies.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map(Array.init)
         do {
             let result = try verifier.bodies(bodies, entries: entries)

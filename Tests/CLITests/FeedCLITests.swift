@@ -29,6 +29,20 @@ func flipByte(_ path: String, at offset: Int) throws {
     try Data(bytes).write(to: URL(fileURLWithPath: path))
 }
 
+/// A test's own precondition that did not hold.
+struct CLITestError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// The file name suffix of the partial page of an export's only origin: `54.jsonl` for `0.p54.jsonl`.
+func pageWidth(_ export: String) throws -> String {
+    let names = try FileManager.default.contentsOfDirectory(atPath: export + "/feeds/sichuan/bodies")
+    let name = try #require(names.first { $0.hasPrefix("0.p") && $0.hasSuffix(".jsonl") })
+    return String(name.dropFirst(3))
+}
+
 /// A Python interpreter that has the `cryptography` package, or nil.
 func pythonWithCryptography() -> String? {
     for candidate in ["/usr/bin/python3", "python3"] {
@@ -94,6 +108,78 @@ func pythonWithCryptography() -> String? {
         let again = try cli.run("export", export)
         #expect(again.stdout.contains("unchanged"), "full pages are not rewritten")
         #expect(try cli.verify(export, root).status == 0, "the feed still verifies after a redaction")
+    }
+
+    /// `verify` reads `/feeds/checkpoints.json` as every syncing peer does (feed.md §6, §7): a
+    /// bundle that peers refuse fails `verify` too, naming the file, and exits 1; a valid feed
+    /// past its expiry exits 3, an invalid one past its expiry 1; a SOURCE that does not exist 2.
+    @Test func verifyRefusesEveryCheckpointBundleAPeerRefuses() throws {
+        let cli = try CLI()
+        try cli.initNode()
+        #expect(try cli.run("import", Repository.example("sichuan.json")).status == 0)
+        let root = try #require(try cli.json("keys", "show", "--json")["root"]?["key"]?.stringValue)
+        let export = cli.data.file("export")
+        #expect(try cli.run("export", export).status == 0)
+        #expect(try cli.verify(export, root).status == 0)
+        let bundlePath = "/feeds/checkpoints.json"
+        let bundle = try #require(FileManager.default.contents(atPath: export + bundlePath)).map { $0 }
+
+        /// The bundle with one base64 digit of its `occurrence`th signature changed (JCS sorts the
+        /// members: the first is the checkpoint's, the second the first key statement's).
+        func flippedSignature(_ occurrence: Int) throws -> [UInt8] {
+            var bytes = bundle
+            let marker = Array("\"signature\":\"".utf8)
+            var found = 0
+            for index in bytes.indices where bytes[index...].starts(with: marker) {
+                found += 1
+                guard found == occurrence else { continue }
+                let digit = index + marker.count + 10
+                bytes[digit] = bytes[digit] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+                return bytes
+            }
+            throw CLITestError("the bundle holds \(found) signatures, not \(occurrence)")
+        }
+        let text = String(decoding: bundle, as: UTF8.self)
+        let node = try #require(text.range(of: "\"node\":\"sichuan\""))
+        var invalidUTF8 = Array(text[..<node.lowerBound].utf8) + Array("\"node\":\"sich".utf8) + [0xFF]
+        invalidUTF8 += Array("uan\"".utf8) + Array(text[node.upperBound...].utf8)
+        let cases: [(name: String, bytes: [UInt8]?, message: String)] = [
+            ("a checkpoint whose signature does not verify", try flippedSignature(1),
+             "signature does not verify"),
+            ("a key statement that does not verify", try flippedSignature(2),
+             "is not signed by the root key"),
+            ("invalid UTF-8", invalidUTF8, "UTF-8"),
+            ("broken JSON", Array(bundle.dropLast()), "not JSON"),
+            ("no bundle", nil, "not found"),
+        ]
+        for (name, bytes, message) in cases {
+            let copy = cli.data.file("bundle-\(name.filter(\.isLetter))")
+            try FileManager.default.copyItem(atPath: export, toPath: copy)
+            if let bytes {
+                try Data(bytes).write(to: URL(fileURLWithPath: copy + bundlePath))
+            } else {
+                try FileManager.default.removeItem(atPath: copy + bundlePath)
+            }
+            let result = try cli.verify(copy, root)
+            #expect(result.status == 1, "\(name): exit \(result.status) \(result.stdout)")
+            #expect(result.stderr.contains("verify failed: \(bundlePath): "), "\(name): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(name): \(result.stderr)")
+        }
+
+        // Exit codes: 3 valid but expired; 1 invalid, even when also expired; 2 no such SOURCE.
+        let expired = try cli.verify(export, root, "--at", "2040-01-01T00:00:00Z")
+        #expect(expired.status == 3, "\(expired.stderr)")
+        #expect(expired.stderr.contains("valid but expired"), "\(expired.stderr)")
+        let tampered = cli.data.file("tampered-and-expired")
+        try FileManager.default.copyItem(atPath: export, toPath: tampered)
+        try flipByte(tampered + "/feeds/sichuan/bodies/0.p\(try pageWidth(export))", at: 60)
+        let both = try cli.verify(tampered, root, "--at", "2040-01-01T00:00:00Z")
+        #expect(both.status == 1, "\(both.stderr)")
+        #expect(both.stderr.contains("SHA-256 of the body does not match"), "\(both.stderr)")
+        let absent = try cli.verify(cli.data.file("no-such-export"), root)
+        #expect(absent.status == 2, "\(absent.stderr)")
+        let help = try cli.run("verify", "--help")
+        #expect(help.stdout.contains("3  the feed is valid but its checkpoint has expired"), "\(help.stdout)")
     }
 
     @Test func servedFeedVerifiesWhileTheCLIWritesAndAnIndependentCheckAgrees() throws {

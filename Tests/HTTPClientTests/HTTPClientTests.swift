@@ -147,6 +147,34 @@ struct HTTPClientTests {
         }
     }
 
+    /// With `bodyFile`, the body goes to the file (decoded, bounded by `maxBodyBytes`), not memory.
+    @Test func bodyFileReceivesTheBodyWithinTheLimit() async throws {
+        let body = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        let directory = try TemporaryDirectory(prefix: "http-body-file")
+        try await withServer(Behaviour.fixed(body: body)) { server, client in
+            let file = directory.file("body")
+            try directory.write("body", "stale bytes a retry must not keep")
+            let response = try await client.execute(HTTPClientRequest(url: server.baseURL + "/", limits: testLimits, bodyFile: file))
+            #expect(response.status == 200 && response.body.isEmpty)
+            #expect(FileManager.default.contents(atPath: file).map { Array($0) } == body)
+            let mode = (try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? NSNumber)?.intValue
+            #expect(mode == 0o600)
+        }
+        try await withServer(Behaviour.endlessChunked) { server, client in
+            var limits = testLimits
+            limits.maxBodyBytes = 100_000
+            let file = directory.file("endless")
+            let error = try #require(await failure(client, HTTPClientRequest(url: server.baseURL + "/", limits: limits, bodyFile: file)))
+            #expect(error == .bodyTooLarge)
+            #expect((FileManager.default.contents(atPath: file)?.count ?? 0) <= 100_000)
+        }
+        try await withServer(Behaviour.fixed(body: body)) { server, client in
+            let error = try #require(await failure(
+                client, HTTPClientRequest(url: server.baseURL + "/", limits: testLimits, bodyFile: directory.file("no/such/directory/body"))))
+            #expect(error.description.contains("no/such/directory/body"))
+        }
+    }
+
     @Test func announcedLengthOverTheLimitIsRefusedBeforeTheBody() async throws {
         try await withServer(Behaviour.announcing(length: 10_000_000)) { server, client in
             var limits = testLimits

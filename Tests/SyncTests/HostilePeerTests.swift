@@ -1,3 +1,4 @@
+import Catalog
 import Feed
 import Foundation
 import HTTPClient
@@ -105,7 +106,7 @@ struct Attack: Sendable, CustomTestStringConvertible {
         Attack("10 page announcing 100 MB", error: ["pages/0.jsonl", "FILESIZE_EXCEEDED"]) { _, files in
             files.override(page0, Behaviour.announcing(length: 100_000_000))
         },
-        Attack("11 endless chunked page", error: ["pages/0.jsonl", "exceeds the limit of 16777216 bytes"]) { _, files in
+        Attack("11 endless chunked page", error: ["pages/0.jsonl", "exceeds the limit of \(FeedLimits.pageFile) bytes"]) { _, files in
             files.override(page0, Behaviour.endlessChunked)
         },
         Attack("12 checkpoints.json dripping 1 byte/s", error: ["checkpoints.json", "too slow"]) { _, files in

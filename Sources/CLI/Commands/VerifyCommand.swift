@@ -13,13 +13,22 @@ enum VerifyCommand: Command {
         discussion: """
             SOURCE is a node's base URL (http://127.0.0.1:8601) or a directory written by
             `kechuang export`. Checks the manifest, the key statements (signed by KEY), the
-            checkpoint's signature and expiry, every page against the signed Merkle root and
-            every body against its entry (or a valid redaction marker). In a directory it also
-            checks every file in the origin's bodies/ directory, superseded partial body files and
-            .gz copies included, and fails when one still holds a body that a later redact entry
-            erased (a static server would publish it). Needs no node or data directory. On the first problem it says exactly what failed and where (file, line,
-            seq) and exits 1. --at judges expiry at another time (RFC 3339 UTC, e.g.
+            checkpoint's signature, /feeds/checkpoints.json as a syncing peer reads it (the
+            origin's statements and checkpoint in it must verify, and be of the same tree as
+            checkpoint.json), every page against the signed Merkle root and every body against
+            its entry (or a valid redaction marker), and the checkpoint's expiry last. In a
+            directory it also checks every file in the origin's bodies/ directory, superseded
+            partial body files and .gz copies included, and fails when one still holds a body
+            that a later redact entry erased (a static server would publish it). Needs no node
+            or data directory. On the first problem it says exactly what failed and where (file,
+            line, seq). --at judges expiry at another time (RFC 3339 UTC, e.g.
             2027-01-01T00:00:00Z).
+
+            Exit codes:
+              0  the feed is valid and current
+              1  the feed is invalid, or SOURCE is unreachable
+              2  bad usage (a missing or malformed argument, a SOURCE that does not exist)
+              3  the feed is valid but its checkpoint has expired at --at (or now): the origin is stale
             """,
         positionals: [("SOURCE", "http(s)://host:port or an export directory.")],
         options: [
@@ -58,6 +67,8 @@ enum VerifyCommand: Command {
                 // A directory may hold more than the current tree (superseded body files): all are checked.
                 bodyFiles = try directory.auditBodyFiles(auditor, report: report)
             }
+        } catch let error as FeedError where error == .expired {
+            throw CLIError.expired("verify: valid but expired: \(error.description)")
         } catch let error as FeedError {
             throw CLIError.failure("verify failed: \(error.description)")
         }
