@@ -394,10 +394,12 @@ struct OriginSync {
                         do {
                             read = try spooled.read(part)
                         } catch {
-                            throw SyncError.store("local error: \(bodiesPath) as fetched from \(offer.peer.id): \(error)")
+                            throw SyncError.local("\(bodiesPath) as fetched from \(offer.peer.id): \(error)")
                         }
-                        counts += try await store.applyVerified(
-                            origin: origin, pages: [VerifiedPage(entries: Array(entries[part]), lines: read.lines, bodies: read.bodies)], now: now)
+                        let page = VerifiedPage(entries: Array(entries[part]), lines: read.lines, bodies: read.bodies)
+                        counts += try await local("\(origin): applying entries") {
+                            try await store.applyVerified(origin: origin, pages: [page], trust: trust, now: now)
+                        }
                     }
                 } else {
                     batch.append(VerifiedPage(
@@ -516,7 +518,7 @@ private struct FetchedPage: Sendable {
         do {
             size = try file.size()
         } catch {
-            throw SyncError.store("local error: \(path) as fetched from \(peer): \(error)")
+            throw SyncError.local("\(path) as fetched from \(peer): \(error)")
         }
         if size > FeedLimits.publishedBodyFile {
             lines = []
@@ -536,7 +538,7 @@ private struct FetchedPage: Sendable {
         do {
             bodies = try file.contents()
         } catch {
-            throw SyncError.store("local error: \(path) as fetched from \(peer): \(error)")
+            throw SyncError.local("\(path) as fetched from \(peer): \(error)")
         }
         lines = bodies.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map(Array.init)
         do {
