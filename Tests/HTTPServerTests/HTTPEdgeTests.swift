@@ -223,22 +223,21 @@ extension HTTPServerTests {
             let connection = try RawConnection(port: server.port)
             try connection.send("POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 100000\r\n\r\n")
             let start = clock.now
-            // 100 bytes every 100 ms is 1,000 bytes a second: each second earns one more, so this body lives
-            // until about 2 s.
+            // 200 bytes every 100 ms is twice the minimum rate: each 1,000 bytes earn a second, so the deadline
+            // stays ahead of the clock and this body outlives its base second of `bodyTimeout`.
             var closed = false
-            for _ in 0..<100 {
-                guard (try? connection.send([UInt8](repeating: 1, count: 100))) != nil,
+            while clock.now - start < .milliseconds(1500) {
+                guard (try? connection.send([UInt8](repeating: 1, count: 200))) != nil,
                     !connection.waitForClose(timeout: .milliseconds(100))
                 else {
                     closed = true
                     break
                 }
-                if clock.now - start > .seconds(1) { break }
             }
             #expect(!closed, "a body arriving at the minimum rate is not cut off")
             // Then it stops sending: the deadline passes.
-            #expect(connection.waitForClose(timeout: .seconds(5)))
-            #expect(clock.now - start < .seconds(5))
+            #expect(connection.waitForClose(timeout: .seconds(6)))
+            #expect(clock.now - start < .milliseconds(6500))
             #expect(handler.recorder.count == 0)
         }
     }
