@@ -24,9 +24,14 @@ public final class AdminToken: Sendable {
     }
 
     /// True when `header` is `Bearer <the current token>`.
+    ///
+    /// The scheme name is case-insensitive (RFC 9110, section 11.1: `bearer` and `BEARER` are `Bearer`), and
+    /// one or more spaces separate it from the token.
     public func accepts(authorization header: String?) -> Bool {
-        guard let header, header.hasPrefix("Bearer ") else { return false }
-        let presented = Array(header.dropFirst("Bearer ".count).trimmingCharacters(in: .whitespaces).utf8)
+        guard let header else { return false }
+        let scheme = header.prefix { $0 != " " }
+        guard scheme.lowercased() == "bearer", header.dropFirst(scheme.count).first == " " else { return false }
+        let presented = Array(header.dropFirst(scheme.count).trimmingCharacters(in: .whitespaces).utf8)
         let current = currentToken()
         guard !current.isEmpty else { return false }
         return ConstantTime.equals(presented, current)

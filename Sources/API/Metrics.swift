@@ -2,6 +2,10 @@ import Foundation
 import Synchronization
 
 /// Counters the server exposes at `/metrics` in the Prometheus text format.
+///
+/// Every label value is escaped as the text format requires (backslash, double quote, newline), and the method
+/// label takes only the standard methods: any other becomes `OTHER`, so a client that invents methods adds one
+/// series, not one per method. Routes are a fixed set of names.
 public final class Metrics: Sendable {
     private struct State {
         var requests: [String: Int] = [:]
@@ -12,6 +16,9 @@ public final class Metrics: Sendable {
     }
 
     static let buckets: [Double] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]
+
+    /// The methods counted under their own name (RFC 9110, section 9, and PATCH).
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"]
     private let state = Mutex(State())
 
     public init() {}
@@ -19,7 +26,9 @@ public final class Metrics: Sendable {
     /// Records one answered request.
     func record(route: String, method: String, status: Int, bytes: Int, seconds: Double) {
         state.withLock { state in
-            state.requests["route=\"\(route)\",method=\"\(method)\",status=\"\(status)\"", default: 0] += 1
+            let method = Self.knownMethods.contains(method) ? method : "OTHER"
+            let labels = [Self.label("route", route), Self.label("method", method), Self.label("status", String(status))]
+            state.requests[labels.joined(separator: ","), default: 0] += 1
             state.bytes += bytes
             state.durationSum += seconds
             state.durationCount += 1
@@ -52,5 +61,19 @@ public final class Metrics: Sendable {
             text += "\(gauge.name)\(gauge.labels.isEmpty ? "" : "{\(gauge.labels)}") \(gauge.value)\n"
         }
         return text
+    }
+
+    /// `name="value"`, with the value escaped for the text format: `\` as `\\`, `"` as `\"`, a newline as `\n`.
+    static func label(_ name: String, _ value: String) -> String {
+        var escaped = ""
+        for character in value.unicodeScalars {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return "\(name)=\"\(escaped)\""
     }
 }

@@ -49,6 +49,36 @@ public struct NodeAPI: HTTPHandler {
         pool = ReaderPool(path: configuration.databasePath)
     }
 
+    /// The largest body of `PUT /v1/projects/{id}`: one record.
+    static let maxRecordBytes = 1 << 20
+
+    /// Decides from the head alone, before a byte of body is read: 404 for an unknown path, 405 for a method
+    /// the route does not answer, 401 for a write without the admin token; then the route's body limit (one
+    /// record for `PUT`, ``Configuration/maxImportBytes`` for an import, none for every other route).
+    public func admit(_ head: HTTPRequestHead) -> HTTPAdmission {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let route = Route(path: head.path)
+        let limit: Int
+        do {
+            guard let route else { throw APIError.notFound("no such resource: \(head.path)") }
+            guard route.methods.contains(head.method) else { throw APIError.methodNotAllowed(route.methods) }
+            if route.isWrite(head.method) {
+                guard configuration.token.accepts(authorization: head.header("authorization")) else { throw APIError.unauthorized }
+            }
+            limit = switch route {
+            case .project where head.method == "PUT": Self.maxRecordBytes
+            case .importProjects: configuration.maxImportBytes
+            default: 0
+            }
+        } catch {
+            let response = Self.errorResponse(error)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            metrics.record(route: route?.label ?? "none", method: head.method, status: response.status, bytes: response.body.count, seconds: seconds)
+            return .refuse(response)
+        }
+        return .accept(maxBodyBytes: limit)
+    }
+
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let started = DispatchTime.now().uptimeNanoseconds
         let route = Route(path: request.path)
@@ -168,7 +198,7 @@ public struct NodeAPI: HTTPHandler {
         try authorize(request)
         let store = configuration.store
         let origin = store.node.id
-        guard request.body.count <= 1 << 20 else { throw APIError(status: 413, "a record must be under 1 MiB") }
+        guard request.body.count <= Self.maxRecordBytes else { throw APIError(status: 413, "a record must be under 1 MiB") }
         var value: JSONValue
         do {
             value = try JSONParser.parse(request.body, limits: JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 16, maxStringBytes: 256 << 10, maxNumberLength: 40))
@@ -277,7 +307,7 @@ public struct NodeAPI: HTTPHandler {
             gauges.append(("kechuang_records_expired", "Records past valid_through.", "", Double(stats.expired)))
             for origin in try readers.feed.origins() {
                 guard let checkpoint = try readers.feed.checkpoint(origin: origin) else { continue }
-                let labels = "origin=\"\(origin)\""
+                let labels = Metrics.label("origin", origin)
                 gauges.append(("kechuang_checkpoint_size", "Entries covered by the origin's latest checkpoint.", labels, Double(checkpoint.size)))
                 gauges.append(("kechuang_checkpoint_age_seconds", "Age of the origin's latest checkpoint.", labels, now.timeIntervalSince(checkpoint.issued).rounded()))
                 gauges.append(("kechuang_checkpoint_expires_in_seconds", "Time until the origin's checkpoint expires.", labels, checkpoint.expires.timeIntervalSince(now).rounded()))
@@ -296,7 +326,8 @@ public struct NodeAPI: HTTPHandler {
     }
 
     /// Maps an error to its response once: known errors keep their status and message; anything
-    /// else is a 500 whose message is not shown (it may hold internals).
+    /// else is a 500 whose message is not shown (it may hold internals). Every string in the error is
+    /// cut to an excerpt (``Excerpt``): a message or issue may quote the input, which can be megabytes.
     static func errorResponse(_ error: any Error) -> HTTPResponse {
         let status: Int
         let message: String
@@ -318,9 +349,9 @@ public struct NodeAPI: HTTPHandler {
         default:
             (status, message) = (500, "internal error")
         }
-        var object = details.filter { $0.key != "allow" }
+        var object = details.filter { $0.key != "allow" }.mapValues(Excerpt.strings)
         object["status"] = .number(Double(status))
-        object["message"] = .string(message)
+        object["message"] = .string(Excerpt.of(message))
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")]
         if let allow = details["allow"]?.arrayValue { headers.append(("Allow", allow.compactMap(\.stringValue).joined(separator: ", "))) }
         if status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"kechuang admin\"")) }

@@ -53,6 +53,15 @@ enum Route: Sendable, Equatable {
         }
     }
 
+    /// True for the admin API's writes, which need the bearer token.
+    func isWrite(_ method: String) -> Bool {
+        switch self {
+        case .project: method == "PUT" || method == "DELETE"
+        case .importProjects: method == "POST"
+        default: false
+        }
+    }
+
     /// A low-cardinality label for metrics.
     var label: String {
         switch self {

@@ -24,8 +24,10 @@ import Musl
 /// 1. once the headers have arrived, with `*con_cls == NULL` and `*upload_data_size == 0`;
 /// 2. for a request with a body, once per chunk received, with the chunk in `upload_data`;
 /// 3. once more with `*upload_data_size == 0` when the request is complete (also when it has no body).
-/// A response may be queued in call 1 or 3, never in 2; one queued in call 1 makes libmicrohttpd close the
-/// connection after sending it. Once a response is queued, no more calls come.
+/// A response may be queued in call 1 or 3, never in 2. One queued in call 1 is sent without reading the body
+/// (and without `100 Continue`), and libmicrohttpd closes the connection after it (libmicrohttpd 0.9.75 sets
+/// `discard_request` for every early response, so it ends keep-alive even for a request without a body).
+/// Once a response is queued, no more calls come.
 let accessHandlerCallback: MHD_AccessHandlerCallback = {
     cls, connection, url, method, _, uploadData, uploadDataSize, requestContext in
     guard let cls, let connection, let url, let method, let uploadDataSize, let requestContext else {
@@ -38,8 +40,8 @@ let accessHandlerCallback: MHD_AccessHandlerCallback = {
 
 /// `MHD_RequestCompletedCallback`, called once for every request the access handler saw, after its response
 /// was sent or when it ended otherwise (client gone, timeout, daemon stopping). Releases the request's
-/// ``PendingRequest``, if any, and counts the request out.
-let requestCompletedCallback: MHD_RequestCompletedCallback = { cls, _, requestContext, _ in
+/// ``PendingRequest``, if any, starts the connection's deadline for its next head, and counts the request out.
+let requestCompletedCallback: MHD_RequestCompletedCallback = { cls, connection, requestContext, _ in
     guard let cls else {
         return
     }
@@ -47,7 +49,36 @@ let requestCompletedCallback: MHD_RequestCompletedCallback = { cls, _, requestCo
         Unmanaged<PendingRequest>.fromOpaque(state).release()
         requestContext.pointee = nil
     }
-    Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue().requestsInFlight.subtract(1, ordering: .releasing)
+    let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    if let connection, let entry = Connection(pointer: connection).watchEntry {
+        context.watch.requestCompleted(entry)
+    }
+    context.requestsInFlight.subtract(1, ordering: .releasing)
+}
+
+/// `MHD_NotifyConnectionCallback`: registers each connection with the ``ConnectionWatch`` when it starts (the
+/// entry is retained into `*socket_context`) and unregisters and releases it once the connection has closed,
+/// which libmicrohttpd reports before it closes the socket.
+let notifyConnectionCallback: MHD_NotifyConnectionCallback = { cls, connection, socketContext, code in
+    guard let cls, let connection, let socketContext else {
+        return
+    }
+    let context = Unmanaged<ServerContext>.fromOpaque(cls).takeUnretainedValue()
+    switch code {
+    case .CONNECTION_NOTIFY_STARTED:
+        let entry = context.watch.opened(fd: kc_shims_mhd_connection_fd(connection))
+        socketContext.pointee = Unmanaged.passRetained(entry).toOpaque()
+    case .CONNECTION_NOTIFY_CLOSED:
+        guard let pointer = socketContext.pointee else {
+            return
+        }
+        let entry = Unmanaged<ConnectionWatch.Entry>.fromOpaque(pointer)
+        context.watch.closed(entry.takeUnretainedValue())
+        entry.release()
+        socketContext.pointee = nil
+    default:
+        return
+    }
 }
 
 /// `MHD_OPTION_UNESCAPE_CALLBACK` that leaves the text as it is (the result's length is its own length).
@@ -68,6 +99,16 @@ struct RequestCycle {
     let url: UnsafePointer<CChar>
     let method: UnsafePointer<CChar>
 
+    /// What the first call decided from the head.
+    enum Decision {
+        /// Answer at once, without reading the body; libmicrohttpd closes the connection afterwards.
+        case answerNow(HTTPResponse)
+        /// Answer at the final call, which follows at once for a request without a body (keeping keep-alive).
+        case answerLater(HTTPResponse)
+        /// Read the body, up to `limit` bytes, then call the handler.
+        case read(HTTPRequestHead, limit: Int, expectedLength: Int?)
+    }
+
     /// Moves the request one step: start it, take a chunk of body, or answer it.
     func advance(
         uploadData: UnsafePointer<CChar>?, uploadDataSize: UnsafeMutablePointer<Int>,
@@ -83,51 +124,120 @@ struct RequestCycle {
             // call again at once with the same bytes.
             uploadDataSize.pointee = 0
             let chunk = UnsafeRawBufferPointer(start: uploadData, count: size)
-            return pending.receive(chunk, limit: context.maxRequestBodyBytes) ? .YES : .NO
+            let keepReading = pending.receive(chunk)
+            if let entry = connection.watchEntry {
+                context.watch.bodyProgress(entry, since: pending.bodyStart, received: pending.received)
+            }
+            return keepReading ? .YES : .NO
         }
-        if pending.isTooLarge {
-            return connection.queue(tooLarge, closing: true)
+        if let entry = connection.watchEntry {
+            context.watch.bodyReceived(entry)
         }
-        return respond(body: pending.body)
+        if let refusal = pending.refusal {
+            return connection.queue(refusal, closing: isStopping)
+        }
+        guard let head = pending.head, !pending.isTooLarge else {
+            return connection.queue(tooLarge(limit: pending.limit), closing: true)
+        }
+        let response = context.handler.handle(HTTPRequest(head: head, body: pending.body))
+        // Read after the handler: a stop that began while it ran must still close this connection.
+        return connection.queue(response, closing: isStopping)
     }
 
-    /// The first call: the head has arrived. A request whose announced length is over the limit gets 413
-    /// without its body being read (libmicrohttpd then closes the connection); any other gets a
-    /// ``PendingRequest``, which collects the body if there is one and marks the request as started.
-    ///
-    /// Even a request without a body is not answered here: libmicrohttpd treats a response queued before the
-    /// final call as an early answer to a request still being received, and closes the connection after
-    /// it, which would end keep-alive.
+    /// The first call: the head has arrived. Decides from it alone (``decide()``) whether to answer at once,
+    /// answer at the final call, or read the body; in the latter two cases a ``PendingRequest`` marks the request
+    /// as started and carries the decision.
     private func start(requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>) -> MHD_Result {
         context.requestsInFlight.add(1, ordering: .relaxed)
-        // libmicrohttpd has already refused a malformed Content-Length with 400.
-        let contentLength = connection.header("Content-Length").flatMap { Int($0) }
-        if let contentLength, contentLength > context.maxRequestBodyBytes {
-            return connection.queue(tooLarge, closing: true)
+        let entry = connection.watchEntry
+        let pending: PendingRequest
+        switch decide() {
+        case .answerNow(let response):
+            if let entry {
+                context.watch.bodyReceived(entry)
+            }
+            return connection.queue(response, closing: true)
+        case .answerLater(let response):
+            pending = PendingRequest(refusal: response)
+            if let entry {
+                context.watch.headReceived(entry, readingBody: false)
+            }
+        case .read(let head, let limit, let expectedLength):
+            pending = PendingRequest(head: head, limit: limit, expectedLength: expectedLength)
+            if let entry {
+                pending.bodyStart = context.watch.headReceived(entry, readingBody: head.announcesBody)
+            }
         }
-        let pending = PendingRequest(expectedLength: contentLength)
         requestContext.pointee = Unmanaged.passRetained(pending).toOpaque()
         return .YES
     }
 
-    /// Builds the ``HTTPRequest``, calls the handler and queues its response; 400 for a malformed target.
-    private func respond(body: [UInt8]) -> MHD_Result {
+    /// The server's checks of the head, then the handler's ``HTTPHandler/admit(_:)``, in this order: target and
+    /// head size (414, 431), framing (400 for a `Content-Length` beside a `Transfer-Encoding` or two different
+    /// `Content-Length`s, 501 for a transfer coding other than chunked), the method (400 unless a token), the
+    /// percent-encoding (400), the handler's decision, and the body's size against the request's limit (413).
+    ///
+    /// A refusal comes at once when the request announced a body (its body is never read, and the connection is
+    /// closed) or when its framing is in doubt; otherwise at the final call.
+    func decide() -> Decision {
+        let headers = connection.headers()
+        let announcesBody = headers["transfer-encoding"] != nil || (headers["content-length"] ?? "0") != "0"
+        func refuse(_ status: Int, _ message: String) -> Decision {
+            let response = HTTPResponse.error(status: status, message: message)
+            return announcesBody ? .answerNow(response) : .answerLater(response)
+        }
+        let rawQuery = connection.rawQueryArguments()
+        let targetBytes = strlen(url) + rawQuery.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 }
+        if targetBytes > context.maxRequestTargetBytes {
+            return refuse(414, "The request target is longer than \(context.maxRequestTargetBytes) bytes.")
+        }
+        if connection.headSize > context.maxRequestHeadBytes {
+            return refuse(431, "The request head is larger than \(context.maxRequestHeadBytes) bytes.")
+        }
+        // Framing: a proxy in front may read these differently from libmicrohttpd (which takes the chunked coding
+        // over a length, and the first of several lengths), and smuggle a second request inside the body.
+        var expectedLength: Int?
+        if let lengths = headers["content-length"] {
+            let values = Set(lengths.split(separator: ",").map { $0.trimmingCharacters(in: " \t") })
+            guard headers["transfer-encoding"] == nil else {
+                return .answerNow(
+                    .error(status: 400, message: "A request must not have both Content-Length and Transfer-Encoding."))
+            }
+            guard values.count == 1 else {
+                return .answerNow(.error(status: 400, message: "The request has conflicting Content-Length values."))
+            }
+            // libmicrohttpd has already refused a malformed first length with 400.
+            expectedLength = values.first.flatMap { Int($0) }
+        }
+        if let coding = headers["transfer-encoding"], !ASCII.equalsIgnoringCase(coding, "chunked") {
+            return .answerNow(.error(status: 501, message: "Only the chunked transfer coding is supported."))
+        }
+        let methodName = String(cString: method)
+        guard ASCII.isToken(methodName) else {
+            return refuse(400, "The request method is not a token.")
+        }
         guard let rawPath = String(validatingCString: url), let path = PercentDecoding.decode(rawPath) else {
-            return connection.queue(
-                .error(status: 400, message: "Malformed percent-encoding in the path."),
-                closing: isStopping)
+            return refuse(400, "Malformed percent-encoding in the path.")
         }
-        guard let query = connection.queryArguments() else {
-            return connection.queue(
-                .error(status: 400, message: "Malformed percent-encoding in the query."),
-                closing: isStopping)
+        guard let query = Connection.decodeQuery(rawQuery) else {
+            return refuse(400, "Malformed percent-encoding in the query.")
         }
-        let request = HTTPRequest(
-            method: String(cString: method), path: path, rawPath: rawPath, query: query, headers: connection.headers(),
-            body: body, clientAddress: connection.clientAddress)
-        let response = context.handler.handle(request)
-        // Read after the handler: a stop that began while it ran must still close this connection.
-        return connection.queue(response, closing: isStopping)
+        let head = HTTPRequestHead(
+            method: methodName, path: path, rawPath: rawPath, query: query, headers: headers,
+            clientAddress: connection.clientAddress)
+        switch context.handler.admit(head) {
+        case .refuse(let response):
+            return announcesBody ? .answerNow(response) : .answerLater(response)
+        case .accept(let maxBodyBytes):
+            let limit = max(0, min(maxBodyBytes, context.maxRequestBodyBytes))
+            if let expectedLength, expectedLength > limit {
+                return .answerNow(tooLarge(limit: limit))
+            }
+            if limit == 0 && headers["transfer-encoding"] != nil {
+                return .answerNow(tooLarge(limit: 0))
+            }
+            return .read(head, limit: limit, expectedLength: expectedLength)
+        }
     }
 
     /// True once ``HTTPServer/stop()`` has begun.
@@ -135,7 +245,22 @@ struct RequestCycle {
         context.isStopping.load(ordering: .relaxed)
     }
 
-    private var tooLarge: HTTPResponse {
-        .error(status: 413, message: "The request body is larger than \(context.maxRequestBodyBytes) bytes.")
+    private func tooLarge(limit: Int) -> HTTPResponse {
+        limit == 0
+            ? .error(status: 413, message: "This resource takes no request body.")
+            : .error(status: 413, message: "The request body is larger than \(limit) bytes.")
+    }
+}
+
+extension String {
+    /// The text without leading and trailing characters from `characters`.
+    fileprivate func trimmingCharacters(in characters: String) -> String {
+        String(self.drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in characters: String) -> String {
+        String(self).trimmingCharacters(in: characters)
     }
 }

@@ -49,13 +49,11 @@ struct Connection {
         return headers
     }
 
-    /// The query arguments (`MHD_GET_ARGUMENT_KIND`), percent-decoded; the first value of a repeated name wins.
+    /// The query arguments (`MHD_GET_ARGUMENT_KIND`) as received, still percent-encoded, in order.
     ///
     /// libmicrohttpd splits the query at `&` and `=` and turns `+` into a space; the server's no-op unescape
-    /// callback leaves the `%HH` escapes for ``PercentDecoding`` to check.
-    ///
-    /// - Returns: `nil` when a name or value is not validly percent-encoded UTF-8.
-    func queryArguments() -> [String: String]? {
+    /// callback leaves the `%HH` escapes for ``decodeQuery(_:)`` to check.
+    func rawQueryArguments() -> [(String, String)] {
         var raw: [(String, String)] = []
         withUnsafeMutablePointer(to: &raw) { raw in
             _ = MHD_get_connection_values_n(
@@ -67,6 +65,13 @@ struct Connection {
                     return .YES
                 }, raw)
         }
+        return raw
+    }
+
+    /// The query arguments percent-decoded; the first value of a repeated name wins.
+    ///
+    /// - Returns: `nil` when a name or value is not validly percent-encoded UTF-8.
+    static func decodeQuery(_ raw: [(String, String)]) -> [String: String]? {
         var query: [String: String] = [:]
         for (rawName, rawValue) in raw {
             guard let name = PercentDecoding.decode(rawName), let value = PercentDecoding.decode(rawValue) else {
@@ -77,6 +82,21 @@ struct Connection {
             }
         }
         return query
+    }
+
+    /// The size of the request head in bytes: request line, header lines and the blank line
+    /// (`MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE`); 0 before the head has arrived.
+    var headSize: Int {
+        kc_shims_mhd_request_header_size(pointer)
+    }
+
+    /// The connection's entry in the server's ``ConnectionWatch``, which the notify-connection callback stored in
+    /// the socket context (`MHD_CONNECTION_INFO_SOCKET_CONTEXT`); nil if it has none.
+    var watchEntry: ConnectionWatch.Entry? {
+        guard let context = kc_shims_mhd_socket_context(pointer) else {
+            return nil
+        }
+        return Unmanaged<ConnectionWatch.Entry>.fromOpaque(context).takeUnretainedValue()
     }
 
     /// The client's IP address (`MHD_CONNECTION_INFO_CLIENT_ADDRESS`) as text, or `""` when unknown.
@@ -111,7 +131,8 @@ struct Connection {
     /// The checks here are what keeps a handler's mistake off the wire: a status outside 200–599, a header
     /// name that is not a token, or a value with a control character (CR or LF would split the response).
     /// `Content-Length`, `Transfer-Encoding` and `Connection: keep-alive` from the handler are dropped:
-    /// libmicrohttpd frames the body and manages keep-alive (`Connection: close` is passed on).
+    /// libmicrohttpd frames the body and manages keep-alive (`Connection: close` is passed on). Every response
+    /// carries `X-Content-Type-Options: nosniff`, so a browser never reads an error or a JSON body as HTML.
     ///
     /// - Parameter closing: Adds `Connection: close`, so libmicrohttpd closes the connection after sending.
     /// - Returns: `MHD_YES` when queued; `MHD_NO` makes libmicrohttpd close the connection.
@@ -143,6 +164,9 @@ struct Connection {
             }
         }
         if closing && !mhdResponse.addHeader("Connection", "close") {
+            return nil
+        }
+        if response.header("X-Content-Type-Options") == nil && !mhdResponse.addHeader("X-Content-Type-Options", "nosniff") {
             return nil
         }
         return MHD_queue_response(pointer, UInt32(response.status), mhdResponse.pointer)

@@ -21,6 +21,10 @@ import Musl
 /// FIN that arrives together with its last bytes is occasionally noticed only at the idle timeout, so such a
 /// connection (and its request state) lives up to ``HTTPServer/Configuration/idleTimeout`` longer.
 ///
+/// Each connection is registered with the context's ``ConnectionWatch`` (`MHD_OPTION_NOTIFY_CONNECTION`), whose
+/// timer enforces the head and body deadlines that libmicrohttpd lacks; the timer runs from start-up until the
+/// daemon has stopped.
+///
 /// The daemon is stopped in ``stop()`` or, failing that, in `deinit`. It holds the ``ServerContext`` its
 /// callbacks receive, so the context outlives every callback.
 ///
@@ -49,13 +53,15 @@ final class Daemon {
         options.connection_limit = UInt32(configuration.maxConnections)
         options.per_ip_connection_limit = UInt32(configuration.maxConnectionsPerClient)
         options.connection_timeout = UInt32(configuration.idleTimeout)
-        options.connection_memory_limit = configuration.maxHeaderBytes
+        options.connection_memory_limit = configuration.connectionMemoryBytes
         options.thread_pool_size = UInt32(configuration.threads)
         options.access_handler = accessHandlerCallback
         options.access_handler_cls = Unmanaged.passUnretained(context).toOpaque()
         options.request_completed = requestCompletedCallback
         options.request_completed_cls = Unmanaged.passUnretained(context).toOpaque()
         options.unescape = keepEscapesCallback
+        options.notify_connection = notifyConnectionCallback
+        options.notify_connection_cls = Unmanaged.passUnretained(context).toOpaque()
         guard let daemon = kc_shims_mhd_start(&options) else {
             // libmicrohttpd leaves a socket it was given open when it fails to start.
             close(socket)
@@ -64,6 +70,7 @@ final class Daemon {
         pointer = daemon
         port = kc_shims_mhd_bind_port(daemon)
         self.context = context
+        context.watch.start()
     }
 
     deinit {
@@ -97,6 +104,8 @@ final class Daemon {
         // file that reused the number.
         quiesce()
         MHD_stop_daemon(pointer)
+        // Every connection has been closed and unregistered by now; the sweeps have nothing left to do.
+        context.watch.stop()
         if let quiescedSocket {
             close(quiescedSocket)
         }

@@ -1,6 +1,7 @@
 /// An HTTP request as the server received it, body included.
 ///
-/// The server builds it after the whole body has arrived (see ``HTTPServer/Configuration/maxRequestBodyBytes``).
+/// The server builds it after the whole body has arrived, from the ``HTTPRequestHead`` its handler admitted (see
+/// ``HTTPHandler/admit(_:)`` and ``HTTPServer/Configuration/maxRequestBodyBytes``).
 /// Text is decoded as UTF-8: header values that are not valid UTF-8 (obsolete `obs-text`) have the invalid bytes
 /// replaced with U+FFFD, while a path or query argument whose percent-decoding is not valid UTF-8 is refused
 /// with 400 before a handler sees it.
@@ -44,6 +45,13 @@ public struct HTTPRequest: Sendable {
         self.headers = headers
         self.body = body
         self.clientAddress = clientAddress
+    }
+
+    /// The request with `head` and `body`.
+    public init(head: HTTPRequestHead, body: [UInt8]) {
+        self.init(
+            method: head.method, path: head.path, rawPath: head.rawPath, query: head.query, headers: head.headers,
+            body: body, clientAddress: head.clientAddress)
     }
 
     /// The value of header `name`, matched case-insensitively.

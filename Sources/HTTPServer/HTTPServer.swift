@@ -8,16 +8,31 @@ import Musl
 
 /// An HTTP/1.1 server on GNU libmicrohttpd that passes each complete request to an ``HTTPHandler``.
 ///
-/// The server knows nothing about routes: it reads requests (head and whole body, within the configured
-/// limits), calls the handler on one of its worker threads, and sends the response. It answers a few errors
-/// itself, with a JSON body (see ``HTTPResponse/error(status:message:)``): 413 for a body over
-/// ``Configuration/maxRequestBodyBytes``, 400 for a malformed percent-encoding in the path or query, and 500 for
-/// a handler response that cannot be sent. libmicrohttpd deals with protocol errors before the server sees the
-/// request, with its own (HTML) bodies: 431 for a head over ``Configuration/maxHeaderBytes``, 400 for a malformed
-/// `Content-Length`, and for a request line it cannot parse it just closes the connection.
+/// The server knows nothing about routes: it reads the head of a request, lets the handler admit or refuse it
+/// from the head alone (``HTTPHandler/admit(_:)``, before a byte of body is read and before `100 Continue`),
+/// reads the body within the admitted limit, calls the handler on one of its worker threads, and sends the
+/// response. Every response carries `X-Content-Type-Options: nosniff`. The server answers these errors itself,
+/// with a JSON body (see ``HTTPResponse/error(status:message:)``):
+/// - 414 for a request target over ``Configuration/maxRequestTargetBytes``, 431 for a head over
+///   ``Configuration/maxRequestHeadBytes``;
+/// - 400, closing the connection, for `Content-Length` beside `Transfer-Encoding` or two different
+///   `Content-Length` values (a proxy could read the body differently and smuggle a request); 501 for a
+///   transfer coding other than chunked;
+/// - 400 for a method that is not a token or a malformed percent-encoding in the path or query;
+/// - 413 for a body over the request's limit, at once when announced by `Content-Length`;
+/// - 408 for a head or body that misses its deadline (``Configuration/headTimeout``,
+///   ``Configuration/bodyTimeout``), after which the socket is shut down;
+/// - 500 for a handler response that cannot be sent.
+///
+/// libmicrohttpd deals with some protocol errors before the server sees the request, with its own HTML bodies
+/// and without `X-Content-Type-Options`: 414 or 431 for a head that does not fit the connection's memory pool
+/// (``Configuration/connectionMemoryBytes``), 400 for a malformed `Content-Length` and 413 for one too large for
+/// 64 bits; for a request line it cannot parse it just closes the connection.
 ///
 /// Keep-alive and pipelining are libmicrohttpd's: a connection serves requests until the client closes it,
-/// it stays idle for ``Configuration/idleTimeout`` seconds, or the server stops.
+/// it stays idle for ``Configuration/idleTimeout`` seconds, its next head misses ``Configuration/headTimeout``,
+/// or the server stops. A request refused from its head keeps the connection when it announced no body; when it
+/// did, the connection is closed after the answer, since the unread body is still on the way.
 ///
 /// A server runs once: ``start()`` binds and starts the workers, ``stop()`` shuts down gracefully, and
 /// releasing the last reference to a running server stops it at once (without waiting for requests in flight).
@@ -56,7 +71,7 @@ public final class HTTPServer: Sendable {
     public init(configuration: Configuration = Configuration(), handler: some HTTPHandler) throws(HTTPServerError) {
         try configuration.validate()
         self.configuration = configuration
-        self.context = ServerContext(handler: handler, maxRequestBodyBytes: configuration.maxRequestBodyBytes)
+        self.context = ServerContext(handler: handler, configuration: configuration)
     }
 
     /// Binds the listening socket and starts the worker threads; returns once the server accepts connections.
@@ -131,5 +146,15 @@ extension HTTPServer {
     /// Requests between their first access-handler call and their request-completed callback; for tests.
     var requestsInFlightForTesting: Int {
         context.requestsInFlight.load(ordering: .acquiring)
+    }
+
+    /// Connections shut down at a head or body deadline; for tests.
+    var expiredConnectionsForTesting: Int {
+        context.watch.expired.load(ordering: .relaxed)
+    }
+
+    /// Connections registered with the deadline watch (open, or closed but not yet cleaned up); for tests.
+    var watchedConnectionsForTesting: Int {
+        context.watch.count
     }
 }

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// What libmicrohttpd's callbacks need to reach: the handler, the limits, and the shutdown bookkeeping.
+/// What libmicrohttpd's callbacks need to reach: the handler, the limits, the connection deadlines and the
+/// shutdown bookkeeping.
 ///
 /// Passed to the C callbacks as their closure pointer (`Unmanaged`, unretained); the ``Daemon`` holds it
 /// strongly until `MHD_stop_daemon` has returned, so no callback can outlive it. Every worker thread reads it at
@@ -8,6 +9,9 @@ import Synchronization
 final class ServerContext: Sendable {
     let handler: any HTTPHandler
     let maxRequestBodyBytes: Int
+    let maxRequestTargetBytes: Int
+    let maxRequestHeadBytes: Int
+    let watch: ConnectionWatch
 
     /// Requests the access handler has seen whose request-completed callback has not yet run: from the first
     /// access-handler call until the response has been sent (or the connection failed).
@@ -16,8 +20,13 @@ final class ServerContext: Sendable {
     /// Set by ``HTTPServer/stop()``: responses then carry `Connection: close`, so keep-alive clients leave.
     let isStopping = Atomic<Bool>(false)
 
-    init(handler: any HTTPHandler, maxRequestBodyBytes: Int) {
+    init(handler: any HTTPHandler, configuration: HTTPServer.Configuration) {
         self.handler = handler
-        self.maxRequestBodyBytes = maxRequestBodyBytes
+        maxRequestBodyBytes = configuration.maxRequestBodyBytes
+        maxRequestTargetBytes = configuration.maxRequestTargetBytes
+        maxRequestHeadBytes = configuration.maxRequestHeadBytes
+        watch = ConnectionWatch(
+            headTimeout: configuration.headTimeout, bodyTimeout: configuration.bodyTimeout,
+            bodyMinRate: configuration.bodyMinRate)
     }
 }

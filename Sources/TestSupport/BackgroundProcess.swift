@@ -65,6 +65,9 @@ public final class BackgroundProcess: Sendable {
         }
     }
 
+    /// The program's process id (for reading `/proc/PID/status`).
+    public var pid: Int32 { child.pid }
+
     /// Sends `signal` to the program.
     public func send(_ signal: Int32) { child.send(signal) }
 

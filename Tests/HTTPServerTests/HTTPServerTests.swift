@@ -194,23 +194,23 @@ struct HTTPServerTests {
 
     @Test func pendingRequestKeepsUpToTheLimitThenDiscards() {
         let limit = 4 << 20
-        let pending = PendingRequest(expectedLength: nil)
+        let pending = PendingRequest(head: HTTPRequestHead(method: "POST", path: "/"), limit: limit, expectedLength: nil)
         let chunk = [UInt8](repeating: 7, count: 1 << 20)
         chunk.withUnsafeBytes { chunk in
             for _ in 0..<4 {
-                #expect(pending.receive(chunk, limit: limit))
+                #expect(pending.receive(chunk))
             }
             #expect(!pending.isTooLarge)
             #expect(pending.body.count == limit)
             // One byte over: 413, and what was kept is dropped.
-            #expect(pending.receive(UnsafeRawBufferPointer(rebasing: chunk.prefix(1)), limit: limit))
+            #expect(pending.receive(UnsafeRawBufferPointer(rebasing: chunk.prefix(1))))
             #expect(pending.isTooLarge)
             #expect(pending.body.isEmpty)
             // Read on for as much again as the limit, then give up on the connection.
             for _ in 0..<3 {
-                #expect(pending.receive(chunk, limit: limit))
+                #expect(pending.receive(chunk))
             }
-            #expect(!pending.receive(chunk, limit: limit))
+            #expect(!pending.receive(chunk))
         }
     }
 
@@ -451,7 +451,13 @@ struct HTTPServerTests {
         HTTPServer.Configuration(maxConnectionsPerClient: -1),
         HTTPServer.Configuration(idleTimeout: -1),
         HTTPServer.Configuration(maxRequestBodyBytes: -1),
-        HTTPServer.Configuration(maxHeaderBytes: 100),
+        HTTPServer.Configuration(connectionMemoryBytes: 100),
+        HTTPServer.Configuration(headTimeout: -1),
+        HTTPServer.Configuration(bodyTimeout: -1),
+        HTTPServer.Configuration(bodyMinRate: -1),
+        HTTPServer.Configuration(maxRequestHeadBytes: 32 * 1024),
+        HTTPServer.Configuration(maxRequestTargetBytes: 100),
+        HTTPServer.Configuration(maxRequestTargetBytes: 20_000),
     ])
     func invalidConfigurationIsRefused(configuration: HTTPServer.Configuration) {
         #expect(throws: HTTPServerError.invalidConfiguration) {

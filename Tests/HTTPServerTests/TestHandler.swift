@@ -10,6 +10,8 @@ import Musl
 /// What the test handler saw, for tests to inspect.
 final class Recorder: Sendable {
     private let requests = Mutex<[HTTPRequest]>([])
+    /// Requests whose head was admitted or refused.
+    let admitted = Atomic<Int>(0)
     /// Set when a `/slow` request has entered the handler.
     let slowStarted = Atomic<Bool>(false)
 
@@ -32,10 +34,23 @@ struct TestHandler: HTTPHandler {
 
     static let blob: [UInt8] = (0..<1234).map { UInt8(truncatingIfNeeded: $0 &* 7) }
 
+    /// `/guarded` needs `X-Key: ok` (401 otherwise), `/small` takes at most 10 body bytes, `/nobody` none.
+    func admit(_ head: HTTPRequestHead) -> HTTPAdmission {
+        recorder.admitted.add(1, ordering: .relaxed)
+        switch head.path {
+        case "/guarded":
+            return head.header("X-Key") == "ok"
+                ? .accept(maxBodyBytes: .max) : .refuse(.error(status: 401, message: "No key."))
+        case "/small": return .accept(maxBodyBytes: 10)
+        case "/nobody": return .accept(maxBodyBytes: 0)
+        default: return .accept(maxBodyBytes: .max)
+        }
+    }
+
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         recorder.record(request)
         switch request.path {
-        case "/echo":
+        case "/echo", "/guarded", "/small", "/nobody":
             return HTTPResponse(
                 status: 200, headers: [(name: "Content-Type", value: "application/octet-stream")], body: request.body)
         case "/blob":

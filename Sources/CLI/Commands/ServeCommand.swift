@@ -11,7 +11,7 @@ enum ServeCommand: Command {
     static let spec = CommandSpec(
         name: "serve",
         summary: "Serve the feed, the catalog and the admin API over HTTP until SIGINT or SIGTERM.",
-        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--idle-timeout SECONDS] [--max-body-bytes N] [--mirror URL]",
+        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--idle-timeout SECONDS] [--head-timeout SECONDS] [--body-timeout SECONDS] [--body-min-rate BYTES] [--max-body-bytes N] [--mirror URL]",
         discussion: """
             Serves the signed feed of every origin the node holds (protocols/feed.md: manifest,
             checkpoints, pages, bodies, page roots, proofs), public catalog reads (/v1/search,
@@ -31,13 +31,30 @@ enum ServeCommand: Command {
             token or the database is writable by group or others, naming the file and its mode,
             and warns when the database (with -wal, -shm), a private key or the token is readable
             by them (kechuang init makes DIR 0700 and these files 0600).
+
+            The HTTP edge (README, "The HTTP edge"): a request is decided from its head before a
+            byte of its body is read (404, 405, 401 for a write without the token, 413 for a body
+            over the route's limit: none for reads and DELETE, 1 MiB for PUT, --max-body-bytes for
+            an import), and 100 Continue is sent only to an admitted request. A head must arrive
+            within --head-timeout seconds (also between requests on a kept-alive connection), a
+            body within --body-timeout seconds plus one per --body-min-rate bytes received; a late
+            one gets 408 and the connection is shut down. Request targets over 8 KiB get 414,
+            heads over 16 KiB get 431 (JSON); heads over the 32 KiB connection pool get
+            libmicrohttpd's own HTML 414 or 431. Content-Length beside Transfer-Encoding, or two
+            different Content-Lengths, get 400 and the connection is closed; a transfer coding
+            other than chunked gets 501. serve raises its open-file limit (RLIMIT_NOFILE) to fit
+            --max-connections, up to the hard limit, and serves fewer connections (with a warning)
+            when the hard limit is lower.
             """,
         options: [
             OptionSpec(name: "--listen", value: "HOST:PORT", help: "Address to listen on (default 127.0.0.1:8601; port 0 picks a free one)."),
             OptionSpec(name: "--threads", value: "N", help: "Worker threads (default 4)."),
-            OptionSpec(name: "--max-connections", value: "N", help: "Open connections in all (default 1024)."),
+            OptionSpec(name: "--max-connections", value: "N", help: "Open connections in all (default 4096); more wait in the listen backlog."),
             OptionSpec(name: "--max-connections-per-client", value: "N", help: "Open connections per client address (default 64; 0: no limit)."),
             OptionSpec(name: "--idle-timeout", value: "SECONDS", help: "Close a connection idle this long (default 30)."),
+            OptionSpec(name: "--head-timeout", value: "SECONDS", help: "A request head must arrive within this time (default 10; 0: no limit)."),
+            OptionSpec(name: "--body-timeout", value: "SECONDS", help: "A request body must arrive within this time, plus one second per --body-min-rate bytes received (default 30; 0: no limit)."),
+            OptionSpec(name: "--body-min-rate", value: "BYTES", help: "Bytes per second that earn a body one more second (default 16384; 0: a fixed --body-timeout)."),
             OptionSpec(name: "--max-body-bytes", value: "N", help: "Largest request body, an import (default 67108864)."),
             OptionSpec(name: "--mirror", value: "URL", help: "A base URL that serves the same files, listed in the manifest.", repeatable: true),
             OptionSpec(name: "--sync-interval", value: "SECONDS", help: "Pull the peers' feeds this often (default 60; 0: never)."),
@@ -53,11 +70,15 @@ enum ServeCommand: Command {
         configuration.host = String(listen[..<colon])
         configuration.port = port
         configuration.threads = try arguments.integer("--threads", default: 4, in: 1...256)
-        configuration.maxConnections = try arguments.integer("--max-connections", default: 1024, in: 1...100_000)
+        configuration.maxConnections = try arguments.integer("--max-connections", default: 4096, in: 1...100_000)
         configuration.maxConnectionsPerClient = try arguments.integer("--max-connections-per-client", default: 64, in: 0...100_000)
         configuration.idleTimeout = try arguments.integer("--idle-timeout", default: 30, in: 1...3600)
+        configuration.headTimeout = try arguments.integer("--head-timeout", default: 10, in: 0...3600)
+        configuration.bodyTimeout = try arguments.integer("--body-timeout", default: 30, in: 0...86_400)
+        configuration.bodyMinRate = try arguments.integer("--body-min-rate", default: 16 << 10, in: 0...(1 << 30))
         configuration.maxRequestBodyBytes = try arguments.integer("--max-body-bytes", default: 64 << 20, in: 1024...(1 << 30))
         let syncInterval = try arguments.integer("--sync-interval", default: 60, in: 0...86_400)
+        fitDescriptorLimit(&configuration)
 
         let data = context.data
         // Before anything is read or served: a file another user could replace would let them
@@ -130,5 +151,21 @@ enum ServeCommand: Command {
         ticker.cancel()
         await ticker.value
         context.out.line("Stopped")
+    }
+
+    /// Descriptors kept for everything but connections: the database and its readers, the sync's
+    /// transfers, standard streams, signal pipes.
+    static let reservedDescriptors = 256
+
+    /// Raises the open-file limit so that every connection fits, or lowers `--max-connections` to
+    /// what the hard limit allows (with a warning): a server out of descriptors stops accepting, and
+    /// a thousand slow clients would lock everyone else out.
+    static func fitDescriptorLimit(_ configuration: inout HTTPServer.Configuration) {
+        let needed = DescriptorLimit.needed(by: configuration) + reservedDescriptors
+        let available = DescriptorLimit.raise(toAtLeast: needed)
+        guard available > 0, available < needed else { return }
+        let fitting = max(1, configuration.maxConnections - (needed - available))
+        FileHandle.standardError.write(Data("kechuang serve: the open-file limit is \(available) (ulimit -n, hard limit); serving at most \(fitting) connections instead of \(configuration.maxConnections)\n".utf8))
+        configuration.maxConnections = fitting
     }
 }

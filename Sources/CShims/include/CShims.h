@@ -50,6 +50,10 @@ struct kc_shims_mhd_options {
     /// MHD_OPTION_UNESCAPE_CALLBACK: replaces MHD's %HH decoding of the URL and query arguments; may be NULL.
     kc_shims_mhd_unescape_callback unescape;
     void *unescape_cls;
+    /// MHD_OPTION_NOTIFY_CONNECTION: called when a connection starts and when it has closed (before its socket
+    /// is closed); may be NULL.
+    MHD_NotifyConnectionCallback notify_connection;
+    void *notify_connection_cls;
 };
 
 /// Starts a daemon with the options in `options` (MHD_start_daemon is variadic; Swift cannot call it).
@@ -63,6 +67,19 @@ uint16_t kc_shims_mhd_bind_port(struct MHD_Daemon *daemon);
 /// The client's address, from MHD_get_connection_info(MHD_CONNECTION_INFO_CLIENT_ADDRESS), which is variadic;
 /// NULL when MHD cannot tell. Valid until the connection is closed.
 const struct sockaddr *kc_shims_mhd_client_address(struct MHD_Connection *connection);
+
+/// The connection's socket, from MHD_get_connection_info(MHD_CONNECTION_INFO_CONNECTION_FD), which is variadic;
+/// -1 when MHD cannot tell.
+int kc_shims_mhd_connection_fd(struct MHD_Connection *connection);
+
+/// The pointer the notify-connection callback stored in `*socket_context`, from
+/// MHD_get_connection_info(MHD_CONNECTION_INFO_SOCKET_CONTEXT), which is variadic; NULL when none.
+void *kc_shims_mhd_socket_context(struct MHD_Connection *connection);
+
+/// The size of the request head (request line, header lines and the blank line), from
+/// MHD_get_connection_info(MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE), which is variadic; 0 before the head has
+/// been received.
+size_t kc_shims_mhd_request_header_size(struct MHD_Connection *connection);
 
 // MARK: - libcurl
 //

@@ -5,23 +5,50 @@ import Musl
 #endif
 
 /// A test client on a plain POSIX socket, for the cases curl cannot set up: a lying `Content-Length`, a
-/// chunked upload, idle connections, many connections at once.
+/// chunked upload, idle or slow connections, many connections at once, connections from a chosen loopback
+/// source address.
 ///
-/// Reads block with a 10-second timeout, so a server bug fails the test instead of hanging it.
-final class RawConnection {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// Reads and writes block with a timeout (10 seconds unless given), so a server bug fails the test instead of
+/// hanging it.
+public final class RawConnection {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
-    init(port: UInt16) throws {
+    /// Connects to `127.0.0.1:port`.
+    ///
+    /// - Parameters:
+    ///   - source: The local IPv4 address to connect from (bound before connecting), such as `127.0.0.2`;
+    ///     any loopback address works on Linux without configuration.
+    ///   - timeout: How long a read or a write may block.
+    public init(port: UInt16, source: String? = nil, timeout: Duration = .seconds(10)) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let (seconds, attoseconds) = timeout.components
+        var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            guard inet_pton(AF_INET, source, &local.sin_addr) == 1 else {
+                close(fd)
+                throw Failure(description: "\(source) is not an IPv4 address")
+            }
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard bound == 0 else {
+                let number = errno
+                close(fd)
+                throw Failure(description: "bind \(source): errno \(number)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
@@ -43,7 +70,7 @@ final class RawConnection {
     }
 
     /// Sends all of `bytes`; MSG_NOSIGNAL so a server that closes early gives EPIPE, not SIGPIPE.
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes.withUnsafeBytes {
@@ -54,12 +81,13 @@ final class RawConnection {
         }
     }
 
-    func send(_ text: String) throws {
+    public func send(_ text: String) throws {
         try send(Array(text.utf8))
     }
 
-    /// Reads one response; `head` for a response to HEAD, which has headers only.
-    func readResponse(head: Bool = false) throws -> RawResponse {
+    /// Reads one response; `head` for a response to HEAD, which has headers only. An interim response
+    /// (`100 Continue`) is returned as it is, head only.
+    public func readResponse(head: Bool = false) throws -> RawResponse {
         var end: Int?
         while end == nil {
             end = buffer.firstRange(of: [13, 10, 13, 10])?.upperBound
@@ -79,7 +107,7 @@ final class RawConnection {
             return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: " "))
         }
         var response = RawResponse(status: status, headers: headers, body: [])
-        if head || status == 204 || status == 304 {
+        if head || status == 204 || status == 304 || (100..<200).contains(status) {
             return response
         }
         if let length = response.header("content-length").flatMap({ Int($0) }) {
@@ -98,7 +126,7 @@ final class RawConnection {
 
     /// Waits until the server closes the connection (EOF or reset), up to `timeout`; true if it did.
     /// Bytes that arrive meanwhile are kept for ``readResponse(head:)``.
-    func waitForClose(timeout: Duration) -> Bool {
+    public func waitForClose(timeout: Duration) -> Bool {
         let clock = ContinuousClock()
         let deadline = clock.now.advanced(by: timeout)
         while clock.now < deadline {
@@ -129,16 +157,36 @@ final class RawConnection {
     }
 }
 
-struct RawResponse {
-    var status: Int
-    var headers: [(String, String)]
-    var body: [UInt8]
+extension RawConnection {
+    /// Raises this process's soft limit on open files to its hard limit, for tests that hold many
+    /// connections at once.
+    ///
+    /// - Returns: The soft limit now in force.
+    @discardableResult
+    public static func raiseDescriptorLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 0 }
+        if limit.rlim_cur < limit.rlim_max {
+            limit.rlim_cur = limit.rlim_max
+            _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+            _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
+}
 
-    func header(_ name: String) -> String? {
+/// A response as ``RawConnection`` read it.
+public struct RawResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: [UInt8]
+
+    /// The first value of header `name`, matched case-insensitively.
+    public func header(_ name: String) -> String? {
         headers.first { $0.0.lowercased() == name.lowercased() }?.1
     }
 
-    var text: String { String(decoding: body, as: UTF8.self) }
+    public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
 extension String {
