@@ -132,4 +132,9 @@ extension HTTPServer {
     var requestsInFlightForTesting: Int {
         context.requestsInFlight.load(ordering: .acquiring)
     }
+
+    /// True once `stop()` has begun; for tests.
+    var isStoppingForTesting: Bool {
+        context.isStopping.load(ordering: .relaxed)
+    }
 }

@@ -302,8 +302,9 @@ struct HTTPClientTests {
     // MARK: Parallelism and reuse
 
     @Test func parallelRequestsReturnInInputOrder() async throws {
-        // Later requests answer sooner, so completion order is the reverse of input order.
-        try await withServer(Behaviour.delayed { (8 - $0) * 40 }) { server, client in
+        // The server holds the requests until four are in flight, then answers them from the
+        // last down: completion order is the reverse of input order within each four.
+        try await withServer(Behaviour.answeredInReverse(groupsOf: 4, total: 8)) { server, client in
             let requests = (0..<8).map { HTTPClientRequest(url: server.baseURL + "/\($0)", limits: testLimits) }
             let results = await client.execute(requests)
             let bodies = try results.map { try String(decoding: $0.get().body, as: UTF8.self) }
