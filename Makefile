@@ -10,9 +10,9 @@
 
 SWIFT        ?= swift
 # The -dev packages of the five C libraries (DESIGN.md), pkg-config for SwiftPM to find them,
-# and the tools the tests drive.
+# and the tools the tests drive (a test whose tool is missing fails; none is skipped).
 BUILD_DEBS   := libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev pkg-config
-TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-cryptography nginx-light curl
+TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-cryptography nginx-light curl openssl
 BENCH_DEBS   := sqlite3 time wrk nginx-light curl python3 coreutils
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -157,4 +157,9 @@ extension HTTPServer {
     var watchedConnectionsForTesting: Int {
         context.watch.count
     }
+
+    /// True once `stop()` has begun; for tests.
+    var isStoppingForTesting: Bool {
+        context.isStopping.load(ordering: .relaxed)
+    }
 }

@@ -281,6 +281,22 @@ public enum Behaviour {
         connection.write(httpResponse(body: Array((request.method + "\n").utf8) + request.body))
     }
 
+    /// Answers `/N` with the body `N`, holding requests until `width` of them are handled at once
+    /// (fewer for the last group of `total`), then answering each group from the highest `N` down:
+    /// later requests answer sooner, decided by events, not by time. A group that has not filled
+    /// within 30 s is answered with status 500.
+    public static func answeredInReverse(groupsOf width: Int, total: Int) -> TestHandler {
+        let groups = ReverseGroups(width: width, total: total)
+        return { request, connection in
+            let index = Int(request.path.dropFirst()) ?? 0
+            guard groups.waitForTurn(index) else {
+                return connection.write(httpResponse(status: 500, reason: "Group Never Filled", body: Array("\(index)".utf8)))
+            }
+            defer { groups.answered(index) }
+            return connection.write(httpResponse(body: Array(String(index).utf8)))
+        }
+    }
+
     /// Answers `/N` after `delay(N)` milliseconds with the body `N`.
     public static func delayed(_ delay: @escaping @Sendable (Int) -> Int) -> TestHandler {
         { request, connection in
@@ -367,6 +383,48 @@ public enum Behaviour {
         { _, connection in
             connection.write(httpResponse(headers: [("Content-Encoding", "gzip")], body: compressed))
         }
+    }
+}
+
+/// The requests of `Behaviour.answeredInReverse`: in groups of `width` by arrival, each answered
+/// once its group has arrived and every higher index of the group has been answered.
+private final class ReverseGroups: @unchecked Sendable {  // every field is used under `condition`
+    private let width: Int
+    private let total: Int
+    private let condition = NSCondition()
+    private var arrived: [Int] = []
+    private var done: Set<Int> = []
+
+    init(width: Int, total: Int) {
+        self.width = width
+        self.total = total
+    }
+
+    /// Waits until `index` may be answered; false after 30 s.
+    func waitForTurn(_ index: Int) -> Bool {
+        let deadline = Date().addingTimeInterval(30)
+        condition.lock()
+        defer { condition.unlock() }
+        let position = arrived.count
+        arrived.append(index)
+        condition.broadcast()
+        let group = position / width
+        let end = min((group + 1) * width, total)
+        while true {
+            if arrived.count >= end {
+                let members = arrived[(group * width)..<end]
+                if members.allSatisfy({ $0 <= index || done.contains($0) }) { return true }
+            }
+            if !condition.wait(until: deadline) { return false }
+        }
+    }
+
+    /// Marks `index` answered.
+    func answered(_ index: Int) {
+        condition.lock()
+        done.insert(index)
+        condition.broadcast()
+        condition.unlock()
     }
 }
 

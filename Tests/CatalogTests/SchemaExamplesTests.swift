@@ -85,8 +85,9 @@ struct SchemaExamplesTests {
         func document(_ name: String, schema: String, array: Bool = false) -> JSONValue {
             ["name": .string(name), "path": .string(Repository.example(name)), "schema": .string(schema), "array": .bool(array)]
         }
-        let catalogs = ["sichuan.json", "beijing.json", "chongqing.json"].filter {
-            FileManager.default.fileExists(atPath: Repository.example($0))
+        let catalogs = ["sichuan.json", "beijing.json", "chongqing.json"]
+        for catalog in catalogs {
+            try #require(FileManager.default.fileExists(atPath: Repository.example(catalog)), "protocols/examples/\(catalog) is missing")
         }
         let documents = ProtocolFiles.exampleNames(in: "valid").map { document("valid/\($0)", schema: "stored") }
             + invalid.map { document("invalid/\($0.file)", schema: "stored") }

@@ -2,7 +2,8 @@ import TestSupport
 import Foundation
 
 /// `openssl s_server` on 127.0.0.1 with a fresh self-signed certificate, to check that the client
-/// verifies certificates. Tests that use it are enabled only where `/usr/bin/openssl` exists.
+/// verifies certificates. Tests that use it fail when `/usr/bin/openssl` is missing (`make test`
+/// installs it).
 final class TLSTestServer {
     static let opensslPath = "/usr/bin/openssl"
     static var isAvailable: Bool { FileManager.default.isExecutableFile(atPath: opensslPath) }

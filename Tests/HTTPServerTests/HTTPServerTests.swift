@@ -327,7 +327,18 @@ struct HTTPServerTests {
             finished.signal()
         }
         #expect(eventually { handler.recorder.slowStarted.load(ordering: .sequentiallyConsistent) })
-        server.stop()
+        // The request is held in its handler until the gate opens; stop begins meanwhile.
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            server.stop()
+            stopped.signal()
+        }
+        #expect(eventually { server.isStoppingForTesting })
+        #expect(stopped.wait(timeout: .now()) == .timedOut, "stop returned while a request was in its handler")
+        #expect(finished.wait(timeout: .now()) == .timedOut)
+        #expect(server.requestsInFlightForTesting == 1)
+        handler.recorder.slowGate.signal()
+        #expect(stopped.wait(timeout: .now() + 10) == .success)
         #expect(finished.wait(timeout: .now() + 10) == .success)
         let response = try #require(try result.withLock { $0 }?.get())
         #expect(response.status == 200)

@@ -1,11 +1,6 @@
+import Dispatch
 import HTTPServer
 import Synchronization
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#endif
 
 /// What the test handler saw, for tests to inspect.
 final class Recorder: Sendable {
@@ -14,6 +9,8 @@ final class Recorder: Sendable {
     let admitted = Atomic<Int>(0)
     /// Set when a `/slow` request has entered the handler.
     let slowStarted = Atomic<Bool>(false)
+    /// Holds a `/slow` request in the handler until the test signals it.
+    let slowGate = DispatchSemaphore(value: 0)
 
     func record(_ request: HTTPRequest) {
         requests.withLock { $0.append(request) }
@@ -57,7 +54,10 @@ struct TestHandler: HTTPHandler {
             return .ok(Self.blob, contentType: "application/octet-stream")
         case "/slow":
             recorder.slowStarted.store(true, ordering: .sequentiallyConsistent)
-            usleep(500_000)
+            // Bounded, so that a test that never opens the gate fails instead of hanging.
+            guard recorder.slowGate.wait(timeout: .now() + 60) == .success else {
+                return .error(status: 500, message: "the test never opened the gate")
+            }
             return .text("done")
         case "/bad-header":
             return HTTPResponse(

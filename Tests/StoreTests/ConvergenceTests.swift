@@ -14,6 +14,10 @@ struct Federation {
     let directory: TemporaryDirectory
     var nodes: [(origin: String, store: CatalogStore)] = []
     var random: SeededRandom
+    /// Every origin's ids as the schedule has left them (absent: never written).
+    var written: [[String: Written]] = []
+    /// Every origin's ids that have been redacted.
+    var redacted: [Set<String>] = []
     static let titles = ["先进毫米波感知技术", "光电编码器", "新型多用途ORC能量转换技术", "特高土石坝建造成套技术", "碳捕集及资源化CCC工业示范装置"]
     static let organizations = ["电子科技大学", "东方电气集团", "重庆大学"]
 
@@ -26,17 +30,44 @@ struct Federation {
                 path: directory.file("\(name).db"),
                 node: NodeInfo(id: name, name: name, region: Region(code: name)!, createdAt: "2026-01-01T00:00:00Z"))
             nodes.append((name, store))
+            written.append([:])
+            redacted.append([])
         }
+    }
+
+    /// What the schedule has done to one of an origin's ids.
+    enum Written: Equatable {
+        /// Listed, at this index of `stages`.
+        case listed(stage: Int)
+        /// Deleted (a tombstone).
+        case deleted
+    }
+
+    /// The stages records are written with, in the order a record may move through them.
+    static let stages = ["publication", "matchmaking", "signing", "deployment"]
+
+    /// The records every node must hold once everything is delivered, by origin.
+    var expectedRecords: [String: Int] {
+        var counts: [String: Int] = [:]
+        for (index, ids) in written.enumerated() {
+            let listed = ids.values.filter { $0 != .deleted }.count
+            if listed > 0 { counts[nodes[index].origin] = listed }
+        }
+        return counts
     }
 
     /// One random local change at `node`: a new record (sometimes a duplicate of another
     /// origin's title and organisation, sometimes with a same_as link), an update, a delete or a
-    /// redaction.
+    /// redaction. A write the schedule's state allows must succeed; one it does not (a stage
+    /// going back, deleting or redacting what is not there) must be refused and append nothing.
+    /// No write brings a contact back to a redacted id (that would republish erased data).
     mutating func write(at node: Int, step: Int) async throws {
         let (origin, store) = nodes[node]
         let local = "r\(random.next() % 12)"
+        let id = RecordID(origin: origin, local: local)!
         let choice = random.next() % 10
         let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(step))
+        let state = written[node][local]
         switch choice {
         case 0..<6:
             let title = random.next() % 3 == 0 ? Self.titles.randomElement(using: &random)! : "项目\(origin)\(local)"
@@ -46,17 +77,53 @@ struct Federation {
                 let other = nodes[Int(random.next() % UInt64(nodes.count))].origin
                 if other != origin { extra["same_as"] = [.string("\(other):r\(random.next() % 12)")] }
             }
-            if random.next() % 3 == 0 { extra["contact"] = ["name": "张三丰", "phone": "13812345678", "visibility": "masked"] }
-            let stage = ["publication", "matchmaking", "signing", "deployment"].randomElement(using: &random)!
+            if random.next() % 3 == 0, !redacted[node].contains(local) {
+                extra["contact"] = ["name": "张三丰", "phone": "13812345678", "visibility": "masked"]
+            }
+            var stage = Int(random.next() % UInt64(Self.stages.count))
+            let goBack = random.next() % 8 == 0
+            if case .listed(let current) = state {
+                // Now and then a listed record's stage is taken back, which is refused.
+                stage = goBack && current > 0 ? Int(random.next() % UInt64(current)) : max(stage, current)
+            }
             let record = RecordFixture.supply(
-                local, title: title, keywords: ["k\(random.next() % 5)"], organization: organization, stage: stage, extra: extra)
+                local, title: title, keywords: ["k\(random.next() % 5)"], organization: organization,
+                stage: Self.stages[stage], extra: extra)
             let file = try directory.write("\(origin)-\(step).json", RecordFixture.jsonArray([record]))
-            _ = try? await store.importProjects(from: .file(file), now: time)  // a stage going back is refused: fine
+            if case .listed(let current) = state, stage < current {
+                try await Self.expectRefused("\(id): stage \(Self.stages[current]) back to \(Self.stages[stage])", store) {
+                    _ = try await store.importProjects(from: .file(file), now: time)
+                }
+            } else {
+                _ = try await store.importProjects(from: .file(file), now: time)
+                written[node][local] = .listed(stage: stage)
+            }
         case 6..<8:
-            _ = try? await store.delete(RecordID(origin: origin, local: local)!, now: time)
+            if case .listed = state {
+                _ = try await store.delete(id, now: time)
+                written[node][local] = .deleted
+            } else {
+                try await Self.expectRefused("deleting \(id), \(state == nil ? "never written" : "deleted")", store) {
+                    _ = try await store.delete(id, now: time)
+                }
+            }
         default:
-            _ = try? await store.redact(RecordID(origin: origin, local: local)!, now: time)
+            if state != nil {
+                _ = try await store.redact(id, now: time)
+                redacted[node].insert(local)
+            } else {
+                try await Self.expectRefused("redacting \(id), never written", store) {
+                    _ = try await store.redact(id, now: time)
+                }
+            }
         }
+    }
+
+    /// Expects `write` to be refused with a store error, leaving `store`'s log as it was.
+    static func expectRefused(_ what: String, _ store: CatalogStore, _ write: () async throws -> Void) async throws {
+        let before = try await store.logSize()
+        await #expect(throws: StoreError.self, "\(what) is refused") { try await write() }
+        #expect(try await store.logSize() == before, "\(what) appended nothing")
     }
 
     /// Delivers to `receiver` a random extension of `origin`'s log, from the origin itself or
@@ -101,14 +168,15 @@ struct Federation {
         }
     }
 
-    /// The digest and record count of every node after a refresh.
-    func digests() async throws -> [(digest: String, records: Int, members: Int)] {
-        var result: [(String, Int, Int)] = []
+    /// The digest, records by origin, cluster count and cluster member count of every node after
+    /// a refresh.
+    func digests() async throws -> [(digest: String, records: [String: Int], clusters: Int, members: Int)] {
+        var result: [(String, [String: Int], Int, Int)] = []
         for (_, store) in nodes {
             try await store.refreshUnified()
             let reader = try CatalogReader(path: store.path)
             let stats = try reader.stats(today: "2026-11-26")
-            result.append((stats.catalogDigest, stats.total, try reader.unifiedMemberCount()))
+            result.append((stats.catalogDigest, stats.byOrigin, stats.clusters, try reader.unifiedMemberCount()))
         }
         return result
     }
@@ -120,6 +188,9 @@ struct Federation {
 
     /// Schedules run at once: each holds 3 to 5 open stores until it ends.
     static let gate = AsyncGate(limit: 8)
+
+    /// The digest of a catalog with no entry: SHA-256 of nothing.
+    static let emptyDigest = Hex.encode(SHA256.hash([UInt8]()))
 
     @Test(arguments: 0..<schedules)
     func everyNodeReachesTheSameDigest(seed: Int) async throws {
@@ -155,8 +226,18 @@ struct Federation {
         let results = try await federation.digests()
         let first = try #require(results.first)
         #expect(results.allSatisfy { $0.digest == first.digest }, "seed \(seed): \(results.map(\.digest))")
-        #expect(results.allSatisfy { $0.records == first.records }, "seed \(seed): \(results.map(\.records))")
-        #expect(results.allSatisfy { $0.members == $0.records }, "seed \(seed): every record is in exactly one cluster")
+        // Not only equal to each other: every node holds each origin's records the schedule left
+        // listed, and a catalog of them (an empty one has the digest of nothing).
+        let expected = federation.expectedRecords
+        let total = expected.values.reduce(0, +)
+        for (index, result) in results.enumerated() {
+            let node = federation.nodes[index].origin
+            #expect(result.records == expected, "seed \(seed): \(node) holds \(result.records), the schedule left \(expected)")
+            #expect(result.members == total, "seed \(seed): \(node): every record is in exactly one cluster")
+            #expect((result.clusters > 0) == (total > 0), "seed \(seed): \(node) has \(result.clusters) clusters for \(total) records")
+            #expect((result.digest == Self.emptyDigest) == (total == 0), "seed \(seed): \(node)'s digest \(result.digest)")
+        }
+        #expect(total > 0, "seed \(seed): the schedule left records listed")
 
         // The incrementally maintained catalog equals a full rebuild, digested as merge.md §6 says.
         let store = federation.nodes[seed % count].store
