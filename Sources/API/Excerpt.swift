@@ -6,8 +6,9 @@ public import JSON
 /// can be megabytes (one CSV header line of 50 MB), and echoing it whole would make the answer as large as the
 /// request; every string in an error answer is cut to ``limit`` characters with an ellipsis.
 public enum Excerpt {
-    /// The most Unicode scalars an error string keeps.
-    public static let limit = 200
+    /// The most Unicode scalars an error string keeps: room for the node's own explanation (the
+    /// longest, a refused re-import naming `?republish=true`, is about 280), not for a quoted input.
+    public static let limit = 500
 
     /// `text`, or its first ``limit`` Unicode scalars followed by `…` when it is longer.
     ///
