@@ -18,13 +18,14 @@ public final class RawConnection {
     public let fd: Int32
     private var buffer: [UInt8] = []
 
-    /// Connects to `127.0.0.1:port`.
+    /// Connects to `host:port` (`127.0.0.1` unless told).
     ///
     /// - Parameters:
+    ///   - host: The IPv4 address to connect to.
     ///   - source: The local IPv4 address to connect from (bound before connecting), such as `127.0.0.2`;
     ///     any loopback address works on Linux without configuration.
     ///   - timeout: How long a read or a write may block.
-    public init(port: UInt16, source: String? = nil, timeout: Duration = .seconds(10)) throws {
+    public init(port: UInt16, host: String = "127.0.0.1", source: String? = nil, timeout: Duration = .seconds(10)) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
         let (seconds, attoseconds) = timeout.components
@@ -52,7 +53,10 @@ public final class RawConnection {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
+            close(fd)
+            throw Failure(description: "\(host) is not an IPv4 address")
+        }
         let result = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))

@@ -352,15 +352,18 @@ struct HTTPServerTests {
     }
 
     @Test func releasingARunningServerStopsIt() throws {
-        var server: HTTPServer? = try HTTPServer(configuration: HTTPServer.Configuration(), handler: TestHandler())
+        // An address of its own: on 127.0.0.1 another test's server could take the released port
+        // before the last check, which then connected to that server (seen under load).
+        let host = "127.83.0.1"
+        var server: HTTPServer? = try HTTPServer(configuration: HTTPServer.Configuration(host: host), handler: TestHandler())
         try server?.start()
         let port = try #require(server?.port)
-        let connection = try RawConnection(port: port)
+        let connection = try RawConnection(port: port, host: host)
         try connection.send("GET /blob HTTP/1.1\r\nHost: test\r\n\r\n")
         #expect(try connection.readResponse().status == 200)
         server = nil
         #expect(connection.waitForClose(timeout: .seconds(5)))
-        #expect(throws: (any Error).self) { try RawConnection(port: port) }
+        #expect(throws: (any Error).self) { try RawConnection(port: port, host: host) }
     }
 
     @Test func stopBeforeStartIsHarmless() throws {
