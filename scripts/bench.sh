@@ -280,7 +280,7 @@ for page in range((size + 255) // 256):
     for kind in ("pages", "bodies"):
         print(f"url = {base}/feeds/sichuan/{kind}/{name}\noutput = /dev/null")
 PY
-fetch() { curl -sf --compressed --parallel --parallel-max "$fetch_parallel" -K "$dir/urls.txt"; }
+fetch() { curl -sSf --no-progress-meter --compressed --parallel --parallel-max "$fetch_parallel" -K "$dir/urls.txt"; }
 # Caches: each attempt first fetches every file once, untimed, so the origin's pages are equally
 # warm for both sides, whichever runs first; each side then writes into its own fresh directory,
 # and every timed step starts after `sync` has written back the dirty pages of the step before.
