@@ -2,7 +2,7 @@
 #
 #   make demo    build release; run Sichuan, Beijing and Chongqing nodes in ./demo-data, sync, search
 #   make test    install what the build and the tests need, build, run the whole test suite
-#   make bench   benchmarks, each printed as a ratio to a bare-tool baseline of the same run
+#   make bench   benchmarks against bare-tool baselines of the same run; PASS/FAIL per target, exit 1 on a FAIL
 #   make soak    the convergence test with 5,000 seeded schedules
 #
 # Every target first installs the Debian packages it needs when they are missing
