@@ -30,6 +30,28 @@ public enum SearchGrams {
         return String(output)
     }
 
+    /// The distinct letters and digits of the folded fields, space-separated in scalar order: the
+    /// tokens of the one-character index (`records_chars`), so a one-character term is an index
+    /// lookup instead of a scan. Stable for the same reason as `grams(_:)`.
+    public static func characters(_ fields: [String]) -> String {
+        var seen: Set<Unicode.Scalar> = []
+        for field in fields {
+            for scalar in field.unicodeScalars where isWordScalar(scalar) { seen.insert(scalar) }
+        }
+        var output = String.UnicodeScalarView()
+        for scalar in seen.sorted(by: { $0.value < $1.value }) {
+            if !output.isEmpty { output.append(" ") }
+            output.append(scalar)
+        }
+        return String(output)
+    }
+
+    /// True when a one-character query term can be answered from `records_chars`.
+    static func isCharacter(_ term: String) -> Bool {
+        let scalars = term.unicodeScalars
+        return scalars.count == 1 && scalars.allSatisfy(isWordScalar)
+    }
+
     /// True when a query term can be answered from the index: exactly two word characters.
     static func isIndexable(_ term: String) -> Bool {
         let scalars = Array(term.unicodeScalars)
