@@ -48,6 +48,11 @@ struct SearchPlan: Hashable {
     /// The stream to walk when none is read; nil walks the table itself.
     var walk: SearchStream?
 
+    init(read: [SearchStream], walk: SearchStream?) {
+        self.read = read
+        self.walk = walk
+    }
+
     init(counts: [SearchStream: Int], limits: SearchLimits) {
         let ranked = counts.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }
         read = ranked.filter { $0.value <= limits.readable }.map(\.key)
