@@ -32,7 +32,8 @@ extension CatalogReader {
         }
         let cursor = try request.cursor.map(Cursor.init(token:))
         return try connection.readTransaction {
-            try SearchRun(connection: connection, request: request, limits: limits, cursor: cursor).page()
+            var run = SearchRun(connection: connection, request: request, limits: limits, cursor: cursor)
+            return try run.page()
         }
     }
 }
@@ -43,7 +44,9 @@ struct SearchRun {
     let request: SearchRequest
     let limits: SearchLimits
     let cursor: Cursor?
-    let statements: SearchStatements
+    let expressions: [SearchStream: String]
+    /// Set once the driver is chosen (it decides which terms need testing on rows).
+    private(set) var statements: SearchStatements
     let ordering: SearchRanking.Ordering
     let limit: Int
 
@@ -53,17 +56,18 @@ struct SearchRun {
         self.limits = limits
         self.cursor = cursor
         ordering = SearchRanking.Ordering(request.order, hasTerms: !request.terms.isEmpty)
+        expressions = SearchStatements.expressions(request)
         statements = SearchStatements(request, ordering: ordering)
         limit = min(max(request.limit, 1), SearchRequest.maxLimit)
     }
 
     /// Where candidates come from, newest rowid first.
     enum Driver {
-        /// Rowids read from the indexes (descending).
+        /// Rowids read from the indexes and intersected (descending).
         case list([Int64])
-        /// A stream (or the table, when nil) walked through rowid ranges from `high` down to `low`,
-        /// the table's extremes.
-        case walk(SearchStream?, low: Int64, high: Int64)
+        /// A stream (or the table, when nil) walked from `high` down to `low`, the table's
+        /// extremes; `count` is its number of rows when the planner counted them.
+        case walk(SearchStream?, count: Int?, low: Int64, high: Int64)
     }
 
     /// The candidates of one window: the first `limits.sample` of the driver from a rowid down.
@@ -78,24 +82,30 @@ struct SearchRun {
         var exhausted: Bool { next == nil }
     }
 
-    func page() throws -> SearchPage {
+    mutating func page() throws -> SearchPage {
         var counts: [SearchStream: Int] = [:]
-        for (stream, expression) in statements.expressions {
+        for (stream, expression) in expressions {
             counts[stream] = try connection.prepare(SearchStatements.probe(stream))
                 .queryFirst([.text(expression), .integer(Int64(limits.readable + 1))]) { $0.int(0) } ?? 0
         }
         let plan = SearchPlan(counts: counts, limits: limits)
         let driver: Driver
-        if let first = plan.read.first {
+        if let first = plan.read.first, let count = counts[first], count > limits.sample, plan.read.count > 1 {
+            // Too many for one sample, and another small stream to narrow them: intersect.
             var list = try read(first)
+            var exact: Set<SearchStream> = [first]
             for stream in plan.read.dropFirst() where list.count > limits.sample {
                 list = Self.intersect(list, try read(stream))
+                exact.insert(stream)
             }
             driver = .list(list)
+            statements = SearchStatements(request, ordering: ordering, exact: exact)
         } else {
             let range = try connection.prepare("SELECT (SELECT min(rowid) FROM records), (SELECT max(rowid) FROM records)")
                 .queryFirst { ($0.int64(0), $0.int64(1)) } ?? (1, 0)
-            driver = .walk(plan.walk, low: range.0, high: range.1)
+            let stream = plan.read.first ?? plan.walk
+            driver = .walk(stream, count: plan.read.first.flatMap { counts[$0] }, low: range.0, high: range.1)
+            if let stream { statements = SearchStatements(request, ordering: ordering, exact: [stream]) }
         }
 
         let sample = try examine(driver, from: .max)
@@ -103,7 +113,7 @@ struct SearchRun {
         for match in sample.matches { facets.add(match) }
         if sample.exhausted {
             // Every candidate was tested: counts and order are exact.
-            var sorted = sample.matches.sorted(by: ordering.precedes)
+            var sorted = ordering.sorted(sample.matches)
             if let cursor, !cursor.isWindowStart { sorted.removeAll { !ordering.isAfter($0, cursor) } }
             let page = Array(sorted.prefix(limit))
             let next = sorted.count > limit ? page.last.map { ordering.cursor(after: $0) } : nil
@@ -120,9 +130,11 @@ struct SearchRun {
             // The list's length is known; the order walk tests only its members.
             factor = Double(list.count) / Double(max(sample.examined, 1))
             density = Double(sample.matches.count) / Double(max(sample.examined, 1))
-        case .walk(_, let low, let high):
-            // Matches are taken to be spread evenly over rowids; the order walk tests every row.
-            factor = Double(max(high - low + 1, 1)) / Double(max(sample.span, 1))
+        case .walk(_, let count, let low, let high):
+            // The stream's count when it was counted, else matches are taken to be spread evenly
+            // over rowids. The order walk tests every row.
+            factor = count.map { Double($0) / Double(max(sample.examined, 1)) }
+                ?? Double(max(high - low + 1, 1)) / Double(max(sample.span, 1))
             density = Double(sample.matches.count) / Double(max(sample.span, 1))
         }
         let walkOrder = ordering != .relevance && density * Double(limits.pageRows) >= 2 * Double(limit + 1)
@@ -136,7 +148,7 @@ struct SearchRun {
 
     /// A stream's rowids, newest first (the plan reads only streams it counted as small).
     private func read(_ stream: SearchStream) throws -> [Int64] {
-        guard let expression = statements.expressions[stream] else { return [] }
+        guard let expression = expressions[stream] else { return [] }
         return try connection.prepare(SearchStatements.read(stream))
             .query([.text(expression), .integer(Int64(limits.readable + 1))]) { $0.int64(0) }
     }
@@ -180,11 +192,11 @@ struct SearchRun {
             result.examined = end - low
             result.span = Int(list[low] - list[end - 1] + 1)
             result.next = end < list.count ? list[end] : nil
-        case .walk(let stream, let low, let high):
+        case .walk(let stream, _, let low, let high):
             let upper = min(start, high)
             guard upper >= low else { return result }
             // The window's extent from the index alone, then its rows by rowid range.
-            let expression = stream.flatMap { statements.expressions[$0] }
+            let expression = stream.flatMap { expressions[$0] }
             let size = Int64(limits.sample)
             let extent: [SQLValue] = expression.map { [.text($0), .integer(upper), .integer(size)] } ?? [.integer(upper), .integer(size)]
             guard let (count, lowest) = try connection.prepare(SearchStatements.window(stream))
@@ -205,10 +217,11 @@ struct SearchRun {
         return result
     }
 
-    /// The match on the statement's current row (a row of `SearchStatements.columns`).
+    /// The match on the statement's current row (a row of `SearchStatements.columns`). Its score
+    /// is there in relevance order; the other orders score only their page's hits.
     private func match(_ row: Statement) -> SearchMatch {
-        let masks = (0..<statements.termCount).map { row.int(SearchStatements.firstMaskColumn + $0) }
-        let base = SearchStatements.firstMaskColumn + statements.termCount
+        let masks = (0..<statements.maskCount).map { row.int(SearchStatements.firstMaskColumn + $0) }
+        let base = SearchStatements.firstMaskColumn + statements.maskCount
         return SearchMatch(
             rowid: row.int64(SearchStatements.rowidColumn), score: SearchRanking.score(masks: masks),
             updatedAt: row.text(base + SearchStatements.updatedAtOffset) ?? "",
@@ -229,7 +242,7 @@ struct SearchRun {
         var spent = 0
         var next: Cursor?
         while true {
-            var ranked = window.matches.sorted(by: ordering.precedes)
+            var ranked = ordering.sorted(window.matches)
             if let position = after, !position.isWindowStart {
                 ranked.removeAll { !ordering.isAfter($0, position) }
             }
@@ -283,10 +296,12 @@ struct SearchRun {
                 }
             }
         } else {
-            let walk = try connection.prepareUncached(statements.orderWalk(ordering, after: !position.isEmpty, keysOnly: false))
-            try walk.bind(statements.values + position)
+            // The order's index yields every row, not only the driver's: every term is tested.
+            let full = SearchStatements(request, ordering: ordering)
+            let walk = try connection.prepareUncached(full.orderWalk(ordering, after: !position.isEmpty, keysOnly: false))
+            try walk.bind(full.values + position)
             defer { walk.reset() }
-            let base = SearchStatements.firstMaskColumn + statements.termCount
+            let base = SearchStatements.firstMaskColumn + full.maskCount
             while try walk.step() {
                 tested += 1
                 if walk.int(base + SearchStatements.testOffset) != 0 {
@@ -305,14 +320,16 @@ struct SearchRun {
         return (page, next)
     }
 
-    /// The records of a page's matches, in order.
+    /// The records of a page's matches, in order, each with its relevance score.
     private func hits(_ matches: [SearchMatch]) throws -> [SearchHit] {
-        let statement = try connection.prepare("SELECT body FROM records WHERE rowid = ?1")
+        let statement = try connection.prepareUncached(statements.hit)
+        let terms = request.terms.count
         return try matches.map { match in
-            guard let body = try statement.queryFirst([.integer(match.rowid)], row: { $0.text(0) }) ?? nil else {
-                throw StoreError.database(SearchRowMissing(rowid: match.rowid))
+            let found = try statement.queryFirst(statements.values + [.integer(match.rowid)]) { row in
+                (body: row.text(0), masks: (0..<terms).map { row.int(1 + $0) })
             }
-            return SearchHit(project: try RecordRow.project(body: body), score: match.score)
+            guard let found, let body = found.body else { throw StoreError.database(SearchRowMissing(rowid: match.rowid)) }
+            return SearchHit(project: try RecordRow.project(body: body), score: SearchRanking.score(masks: found.masks))
         }
     }
 }

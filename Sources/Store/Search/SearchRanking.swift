@@ -65,6 +65,15 @@ enum SearchRanking {
             }
         }
 
+        /// `matches` in this order. Relevance sorts light keys (score, rowid, position) rather
+        /// than the matches themselves, whose strings make every move cost.
+        func sorted(_ matches: [SearchMatch]) -> [SearchMatch] {
+            guard self == .relevance else { return matches.sorted(by: precedes) }
+            let keys = matches.indices.map { (score: matches[$0].score, rowid: matches[$0].rowid, index: $0) }
+                .sorted { $0.score != $1.score ? $0.score > $1.score : $0.rowid < $1.rowid }
+            return keys.map { matches[$0.index] }
+        }
+
         /// True when `match` comes after the position `cursor`.
         func isAfter(_ match: SearchMatch, _ cursor: Cursor) -> Bool {
             switch self {
@@ -88,27 +97,39 @@ enum SearchRanking {
 
     /// Counts of matches by facet, as a page reports them.
     struct Facets {
+        /// The facet values of a match, counted together (one hash per match) and split by facet
+        /// only when the page is made.
+        private struct Values: Hashable {
+            var kind: String
+            var industry: String
+            var region: String
+            var stage: Int
+            var origin: String
+        }
+
         private(set) var total = 0
-        private var counts: [String: [String: Int]] = [:]
+        private var counts: [Values: Int] = [:]
 
         mutating func add(_ match: SearchMatch) {
             total += 1
-            counts["kind", default: [:]][match.kind, default: 0] += 1
-            counts["industry", default: [:]][match.industry, default: 0] += 1
-            counts["region", default: [:]][match.region, default: 0] += 1
-            let stages = Stage.allCases
-            counts["stage", default: [:]][stages.indices.contains(match.stage) ? stages[match.stage].rawValue : "?", default: 0] += 1
-            counts["origin", default: [:]][match.origin, default: 0] += 1
+            counts[Values(kind: match.kind, industry: match.industry, region: match.region, stage: match.stage, origin: match.origin),
+                   default: 0] += 1
         }
 
         /// The counts, each multiplied by `factor` (1 when they were counted over every match) and
         /// rounded; every facet is present, empty when nothing matched.
         func counts(scaledBy factor: Double) -> [String: [String: Int]] {
             var result: [String: [String: Int]] = ["kind": [:], "industry": [:], "region": [:], "stage": [:], "origin": [:]]
-            for (facet, values) in counts {
-                result[facet] = values.mapValues { factor == 1 ? $0 : Int((Double($0) * factor).rounded()) }
+            let stages = Stage.allCases
+            for (values, count) in counts {
+                let stage = stages.indices.contains(values.stage) ? stages[values.stage].rawValue : "?"
+                for (facet, value) in [("kind", values.kind), ("industry", values.industry), ("region", values.region),
+                                       ("stage", stage), ("origin", values.origin)] {
+                    result[facet, default: [:]][value, default: 0] += count
+                }
             }
-            return result
+            guard factor != 1 else { return result }
+            return result.mapValues { $0.mapValues { Int((Double($0) * factor).rounded()) } }
         }
     }
 }

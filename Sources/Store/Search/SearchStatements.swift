@@ -17,17 +17,20 @@ import SQLite
 /// so a record matches the same whichever index proposed it. A match yields, per term, an
 /// occurrence mask (bit 1 title, 2 keywords, 4 organisation, 8 summary) for ranking.
 struct SearchStatements {
-    /// The `MATCH` expression of each stream this search has.
-    private(set) var expressions: [SearchStream: String] = [:]
     /// The select list of a match over `records AS r`: `rowid, mask…, kind, industry, region,
-    /// stage, origin, updated_at, title_key` (each key empty unless the page is in its order).
+    /// stage, origin, updated_at, title_key`. The masks are there only in relevance order (the
+    /// other orders score only the hits of their page), each key only in its own order.
     private(set) var columns = ""
-    /// The test of a candidate over `records AS r`: filters, expiry and every term.
+    /// The test of a candidate over `records AS r`: filters, expiry and every term but those the
+    /// driving indexes answer exactly.
     private(set) var conditions = ""
-    /// The values of the parameters `columns` and `conditions` use, `?1…?n`; the parameters of
-    /// each statement follow.
+    /// The occurrence masks of every term over `records AS r`, comma-separated.
+    private(set) var masks = ""
+    /// The values of the parameters `columns`, `conditions` and `masks` use, `?1…?n` (the terms
+    /// first); the parameters of each statement follow.
     private(set) var values: [SQLValue] = []
-    let termCount: Int
+    /// How many masks `columns` has.
+    let maskCount: Int
 
     /// Column positions in a match row.
     static let rowidColumn = 0, firstMaskColumn = 1
@@ -35,30 +38,38 @@ struct SearchStatements {
     static let kindOffset = 0, industryOffset = 1, regionOffset = 2, stageOffset = 3, originOffset = 4
     static let updatedAtOffset = 5, titleKeyOffset = 6, testOffset = 7
 
-    /// - Parameters:
-    ///   - request: The search.
-    ///   - ordering: The page order; a match yields the sort key of this order only.
-    init(_ request: SearchRequest, ordering: SearchRanking.Ordering) {
-        termCount = request.terms.count
-        let long = request.terms.filter { $0.unicodeScalars.count >= 3 }
-        if !long.isEmpty {
+    /// The index that answers a term, if any.
+    static func stream(of term: String) -> SearchStream? {
+        if term.unicodeScalars.count >= 3 { return .trigram }
+        if SearchGrams.isIndexable(term) { return .grams }
+        if SearchGrams.isCharacter(term) { return .characters }
+        return nil
+    }
+
+    /// The `MATCH` expression of each stream a search has.
+    static func expressions(_ request: SearchRequest) -> [SearchStream: String] {
+        var expressions: [SearchStream: String] = [:]
+        for stream in [SearchStream.trigram, .grams, .characters] {
+            let terms = request.terms.filter { Self.stream(of: $0) == stream }
+            guard !terms.isEmpty else { continue }
             // Each term is one FTS5 string ("…", with " doubled), so no user text is FTS syntax.
-            expressions[.trigram] = long.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            expressions[stream] = terms.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
                 .joined(separator: " AND ")
-        }
-        // Letters and digits only: nothing to escape.
-        let pairs = request.terms.filter { $0.unicodeScalars.count < 3 && SearchGrams.isIndexable($0) }
-        if !pairs.isEmpty {
-            expressions[.grams] = pairs.map { "\"" + $0 + "\"" }.joined(separator: " AND ")
-        }
-        let characters = request.terms.filter(SearchGrams.isCharacter)
-        if !characters.isEmpty {
-            expressions[.characters] = characters.map { "\"" + $0 + "\"" }.joined(separator: " AND ")
         }
         if let tags = SearchTags.expression(request) {
             expressions[.tags] = tags
         }
+        return expressions
+    }
 
+    /// - Parameters:
+    ///   - request: The search.
+    ///   - ordering: The page order; a match yields the sort key of this order only.
+    ///   - exact: Streams every candidate comes from. Their terms are not tested again when the
+    ///     index is exact (pairs and characters are indexed exactly when `instr` finds them; the
+    ///     trigram index folds case on its own, so its terms are still tested).
+    init(_ request: SearchRequest, ordering: SearchRanking.Ordering, exact: Set<SearchStream> = []) {
+        maskCount = ordering == .relevance ? request.terms.count : 0
         func parameter(_ value: SQLValue) -> String {
             values.append(value)
             return "?\(values.count)"
@@ -70,6 +81,7 @@ struct SearchStatements {
             masks.append(
                 "((instr(r.s_title, \(p)) > 0) | ((instr(r.s_keywords, \(p)) > 0) << 1) "
                     + "| ((instr(r.s_org, \(p)) > 0) << 2) | ((instr(r.s_summary, \(p)) > 0) << 3))")
+            if let stream = Self.stream(of: term), stream != .trigram, exact.contains(stream) { continue }
             tests.append(
                 "(instr(r.s_title, \(p)) > 0 OR instr(r.s_keywords, \(p)) > 0 OR instr(r.s_org, \(p)) > 0 "
                     + "OR instr(r.s_summary, \(p)) > 0)")
@@ -95,8 +107,10 @@ struct SearchStatements {
         // Filters first: they are cheaper than the term scans and usually decide.
         let all = filters + tests
         conditions = all.isEmpty ? "1" : all.joined(separator: " AND ")
+        self.masks = masks.joined(separator: ", ")
         let keys = [ordering == .recency ? "r.updated_at" : "''", ordering == .title ? "r.title_key" : "''"]
-        columns = (["r.rowid"] + masks + ["r.kind", "r.industry", "r.region", "r.stage", "r.origin"] + keys).joined(separator: ", ")
+        columns = (["r.rowid"] + masks.prefix(maskCount) + ["r.kind", "r.industry", "r.region", "r.stage", "r.origin"] + keys)
+            .joined(separator: ", ")
     }
 
     /// The next free parameter number.
@@ -109,6 +123,11 @@ struct SearchStatements {
         case .characters: "records_chars"
         case .tags: "records_tags"
         }
+    }
+
+    /// The body and the term masks of the record with rowid `?next`.
+    var hit: String {
+        "SELECT r.body\(masks.isEmpty ? "" : ", " + masks) FROM records AS r WHERE r.rowid = ?\(next)"
     }
 
     /// Counts a stream's rows up to a limit: `?1` the expression, `?2` the limit. Reads the index only.
