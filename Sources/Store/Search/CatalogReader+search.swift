@@ -82,32 +82,11 @@ struct SearchRun {
         var exhausted: Bool { next == nil }
     }
 
+    /// The page: the planner picks the driver, a sample of its newest candidates is tested, and
+    /// the page is cut from it when it holds every candidate, else ranked or walked within the
+    /// page's work.
     mutating func page() throws -> SearchPage {
-        var counts: [SearchStream: Int] = [:]
-        for (stream, expression) in expressions {
-            counts[stream] = try connection.prepare(SearchStatements.probe(stream))
-                .queryFirst([.text(expression), .integer(Int64(limits.readable + 1))]) { $0.int(0) } ?? 0
-        }
-        let plan = SearchPlan(counts: counts, limits: limits)
-        let driver: Driver
-        if let first = plan.read.first, let count = counts[first], count > limits.sample, plan.read.count > 1 {
-            // Too many for one sample, and another small stream to narrow them: intersect.
-            var list = try read(first)
-            var exact: Set<SearchStream> = [first]
-            for stream in plan.read.dropFirst() where list.count > limits.sample {
-                list = Self.intersect(list, try read(stream))
-                exact.insert(stream)
-            }
-            driver = .list(list)
-            statements = SearchStatements(request, ordering: ordering, exact: exact)
-        } else {
-            let range = try connection.prepare("SELECT (SELECT min(rowid) FROM records), (SELECT max(rowid) FROM records)")
-                .queryFirst { ($0.int64(0), $0.int64(1)) } ?? (1, 0)
-            let stream = plan.read.first ?? plan.walk
-            driver = .walk(stream, count: plan.read.first.flatMap { counts[$0] }, low: range.0, high: range.1)
-            if let stream { statements = SearchStatements(request, ordering: ordering, exact: [stream]) }
-        }
-
+        let driver = try plan()
         let sample = try examine(driver, from: .max)
         var facets = SearchRanking.Facets()
         for match in sample.matches { facets.add(match) }
@@ -123,25 +102,56 @@ struct SearchRun {
         // More candidates than one sample: counts are estimated from it. Relevance is ranked a
         // window at a time; recency and title walk their index when matches are dense enough to
         // fill a page within its work, else they too are ordered a window at a time.
-        let factor: Double
-        let density: Double
-        switch driver {
-        case .list(let list):
-            // The list's length is known; the order walk tests only its members.
-            factor = Double(list.count) / Double(max(sample.examined, 1))
-            density = Double(sample.matches.count) / Double(max(sample.examined, 1))
-        case .walk(_, let count, let low, let high):
-            // The stream's count when it was counted, else matches are taken to be spread evenly
-            // over rowids. The order walk tests every row.
-            factor = count.map { Double($0) / Double(max(sample.examined, 1)) }
-                ?? Double(max(high - low + 1, 1)) / Double(max(sample.span, 1))
-            density = Double(sample.matches.count) / Double(max(sample.span, 1))
-        }
+        let (factor, density) = estimate(driver, sample)
         let walkOrder = ordering != .relevance && density * Double(limits.pageRows) >= 2 * Double(limit + 1)
         let (page, next) = walkOrder ? try orderPage(driver) : try windowPage(driver, sample: sample)
         return SearchPage(
             total: Int((Double(facets.total) * factor).rounded()), hits: try hits(page), facets: facets.counts(scaledBy: factor),
             nextCursor: next?.token, totalApproximate: true, facetsApproximate: true, orderApproximate: !walkOrder)
+    }
+
+    /// Counts each stream up to `limits.readable` from its index, lets `SearchPlan` choose, and
+    /// returns the driver (with the statements that test its candidates).
+    private mutating func plan() throws -> Driver {
+        var counts: [SearchStream: Int] = [:]
+        for (stream, expression) in expressions {
+            counts[stream] = try connection.prepare(SearchStatements.probe(stream))
+                .queryFirst([.text(expression), .integer(Int64(limits.readable + 1))]) { $0.int(0) } ?? 0
+        }
+        let plan = SearchPlan(counts: counts, limits: limits)
+        if let first = plan.read.first, let count = counts[first], count > limits.sample, plan.read.count > 1 {
+            // Too many for one sample, and another small stream to narrow them: intersect.
+            var list = try read(first)
+            var exact: Set<SearchStream> = [first]
+            for stream in plan.read.dropFirst() where list.count > limits.sample {
+                list = Self.intersect(list, try read(stream))
+                exact.insert(stream)
+            }
+            statements = SearchStatements(request, ordering: ordering, exact: exact)
+            return .list(list)
+        }
+        let range = try connection.prepare("SELECT (SELECT min(rowid) FROM records), (SELECT max(rowid) FROM records)")
+            .queryFirst { ($0.int64(0), $0.int64(1)) } ?? (1, 0)
+        let stream = plan.read.first ?? plan.walk
+        if let stream { statements = SearchStatements(request, ordering: ordering, exact: [stream]) }
+        return .walk(stream, count: plan.read.first.flatMap { counts[$0] }, low: range.0, high: range.1)
+    }
+
+    /// How many matches each match of the sample stands for, and the matches per row of the
+    /// table an order walk would test.
+    private func estimate(_ driver: Driver, _ sample: Examined) -> (factor: Double, density: Double) {
+        switch driver {
+        case .list(let list):
+            // The list's length is known; the order walk tests only its members.
+            let rate = Double(sample.matches.count) / Double(max(sample.examined, 1))
+            return (Double(list.count) / Double(max(sample.examined, 1)), rate)
+        case .walk(_, let count, let low, let high):
+            // The stream's count when it was counted, else matches are taken to be spread evenly
+            // over rowids. The order walk tests every row.
+            let factor = count.map { Double($0) / Double(max(sample.examined, 1)) }
+                ?? Double(max(high - low + 1, 1)) / Double(max(sample.span, 1))
+            return (factor, Double(sample.matches.count) / Double(max(sample.span, 1)))
+        }
     }
 
     // MARK: Candidates
