@@ -239,13 +239,14 @@ enum Schema {
         // One-character terms, which neither trigrams nor pairs can answer, are looked up in an
         // index of each record's distinct characters (SearchGrams.characters) instead of scanning
         // every row; the store's writer keeps it in step with the grams, and `backfills` fills it
-        // for the records a store already holds.
+        // for the records a store already holds. Both tables keep only which rows hold a token
+        // (detail = none, no column sizes): nothing ranks by them.
         """
         CREATE VIRTUAL TABLE records_chars USING fts5(
-            chars, content = '', detail = none, tokenize = 'unicode61 remove_diacritics 0'
+            chars, content = '', detail = none, columnsize = 0, tokenize = 'unicode61 remove_diacritics 0'
         );
         CREATE VIRTUAL TABLE records_tags USING fts5(
-            tags, content = '', detail = none, tokenize = "unicode61 remove_diacritics 0 tokenchars '_-'"
+            tags, content = '', detail = none, columnsize = 0, tokenize = "unicode61 remove_diacritics 0 tokenchars '_-'"
         );
         INSERT INTO records_tags (rowid, tags) SELECT rowid, \(SearchTags.sql("")) FROM records;
         CREATE TRIGGER records_tags_insert AFTER INSERT ON records BEGIN

@@ -34,14 +34,17 @@ public enum SearchGrams {
     /// tokens of the one-character index (`records_chars`), so a one-character term is an index
     /// lookup instead of a scan. Stable for the same reason as `grams(_:)`.
     public static func characters(_ fields: [String]) -> String {
-        var seen: Set<Unicode.Scalar> = []
+        var values: [UInt32] = []
         for field in fields {
-            for scalar in field.unicodeScalars where isWordScalar(scalar) { seen.insert(scalar) }
+            for scalar in field.unicodeScalars where isWordScalar(scalar) { values.append(scalar.value) }
         }
+        values.sort()
         var output = String.UnicodeScalarView()
-        for scalar in seen.sorted(by: { $0.value < $1.value }) {
-            if !output.isEmpty { output.append(" ") }
-            output.append(scalar)
+        var previous: UInt32?
+        for value in values where value != previous {
+            if previous != nil { output.append(" ") }
+            if let scalar = Unicode.Scalar(value) { output.append(scalar) }
+            previous = value
         }
         return String(output)
     }
