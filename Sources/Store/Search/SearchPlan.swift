@@ -23,7 +23,7 @@ struct SearchLimits: Sendable, Hashable {
     /// the size of one relevance window.
     var sample = 2_000
     /// Further rows a page may test: relevance windows after the first, or an order walk.
-    var pageRows = 10_000
+    var pageRows = 6_000
     /// Index entries an order walk may step through when a read candidate list decides membership
     /// (a step that is not a candidate costs no row read).
     var pageSteps = 200_000
