@@ -3,13 +3,18 @@ public import JSON
 
 /// The JSON shapes of catalog answers, shared by the HTTP API and the CLI's `--json` output.
 public enum CatalogJSON {
-    /// A search page: `{"total", "results": [{"id", "kind", "title", "origin", …}], "facets", "next_cursor"}`.
+    /// A search page: `{"total", "results": [{"id", "kind", "title", "origin", …}], "facets", "next_cursor",
+    /// "total_approximate", "facets_approximate", "order_approximate"}`; the three flags say when `total` and
+    /// `facets` are estimates and when relevance was ranked within a window of the newest matches.
     public static func page(_ page: SearchPage) -> JSONValue {
         [
             "total": .number(Double(page.total)),
             "results": .array(page.hits.map(result)),
             "facets": .object(page.facets.mapValues { counts in .object(counts.mapValues { .number(Double($0)) }) }),
             "next_cursor": page.nextCursor.map(JSONValue.string) ?? .null,
+            "total_approximate": .bool(page.totalApproximate),
+            "facets_approximate": .bool(page.facetsApproximate),
+            "order_approximate": .bool(page.orderApproximate),
         ]
     }
 

@@ -169,7 +169,7 @@ public struct NodeAPI: HTTPHandler {
         }
         base.cursor = query["cursor"]
         base.includeExpired = query["include_expired"] == "true" || query["include_expired"] == "1"
-        var request = try QueryParser.parse(query["q"] ?? "", into: base)
+        var request = try QueryParser.parse(query["q"] ?? "", into: base, parameter: "q")
         for field in QueryParser.qualifiers {
             if let value = query[field] { try QueryParser.apply(field: field, value: value, to: &request) }
         }

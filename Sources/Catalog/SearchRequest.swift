@@ -3,7 +3,20 @@
 /// Built by `Query.QueryParser` from what a user typed, run by the store. Terms are already folded
 /// (`TextNormalizer.fold`); every term must match (AND) in the title, summary, keywords or
 /// organisation name.
+///
+/// A search's cost is bounded: at most `maxTerms` terms of at most `maxTermLength` characters,
+/// at most `maxOrigins` origins, and a page of at most `maxLimit` hits (the parser and the store
+/// refuse more).
 public struct SearchRequest: Sendable, Hashable {
+    /// The most terms one search may have.
+    public static let maxTerms = 8
+    /// The longest term, in Unicode scalars (a quoted phrase is one term).
+    public static let maxTermLength = 64
+    /// The most origins an `origin` filter may name.
+    public static let maxOrigins = 32
+    /// The largest page.
+    public static let maxLimit = 1000
+
     /// Folded terms, each matched as a substring.
     public var terms: [String]
     public var kinds: Set<ProjectKind>
@@ -17,7 +30,7 @@ public struct SearchRequest: Sendable, Hashable {
     /// Also return records past their `valid_through` date.
     public var includeExpired: Bool
     public var order: SearchOrder
-    /// Page size, 1…1000.
+    /// Page size, 1…`maxLimit`.
     public var limit: Int
     /// Opaque cursor of the previous page's last hit (keyset pagination).
     public var cursor: String?
@@ -55,20 +68,39 @@ public enum SearchOrder: String, Sendable, Hashable, CaseIterable {
 }
 
 /// One page of search results.
+///
+/// The work of a page is bounded, whatever the number of hits: when more records match than the
+/// store examines for one page, `total` and `facets` are estimated from a sample (and flagged),
+/// relevance is ranked within windows of the most recently added matches (`orderApproximate`),
+/// and a page may hold fewer than `limit` hits while `nextCursor` still leads on.
 public struct SearchPage: Sendable, Hashable {
-    /// Matching records across all pages.
+    /// Matching records across all pages (an estimate when `totalApproximate`).
     public var total: Int
     public var hits: [SearchHit]
-    /// Counts of the matching records by facet (`kind`, `industry`, `region`, `stage`, `origin`).
+    /// Counts of the matching records by facet (`kind`, `industry`, `region`, `stage`, `origin`);
+    /// estimates when `facetsApproximate`.
     public var facets: [String: [String: Int]]
     /// Pass as `cursor` to get the next page; nil on the last page.
     public var nextCursor: String?
+    /// `total` is estimated from a sample of the matching records, not counted.
+    public var totalApproximate: Bool
+    /// `facets` are estimated from a sample of the matching records, not counted.
+    public var facetsApproximate: Bool
+    /// Relevance was ranked within a window of the most recently added matches, not across all
+    /// of them (only in relevance order, when the matches outnumber one window).
+    public var orderApproximate: Bool
 
-    public init(total: Int, hits: [SearchHit], facets: [String: [String: Int]], nextCursor: String?) {
+    public init(
+        total: Int, hits: [SearchHit], facets: [String: [String: Int]], nextCursor: String?, totalApproximate: Bool = false,
+        facetsApproximate: Bool = false, orderApproximate: Bool = false
+    ) {
         self.total = total
         self.hits = hits
         self.facets = facets
         self.nextCursor = nextCursor
+        self.totalApproximate = totalApproximate
+        self.facetsApproximate = facetsApproximate
+        self.orderApproximate = orderApproximate
     }
 }
 

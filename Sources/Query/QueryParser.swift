@@ -14,8 +14,13 @@ public enum QueryParser {
 
     /// Parses `text` into the terms and filters of `base`, which carries order, page and date.
     ///
-    /// - Throws: `QueryError` for a qualifier with an unknown value or a malformed TRL range.
-    public static func parse(_ text: String, into base: SearchRequest) throws(QueryError) -> SearchRequest {
+    /// - Parameters:
+    ///   - text: What the user typed.
+    ///   - base: The request that takes the terms and filters.
+    ///   - parameter: The name of the query where the user gave it (`q` in the HTTP API), for errors.
+    /// - Throws: `QueryError` for a qualifier with an unknown value, a malformed TRL range, more
+    ///   than `SearchRequest.maxTerms` terms, or a term longer than `SearchRequest.maxTermLength`.
+    public static func parse(_ text: String, into base: SearchRequest, parameter: String = "query") throws(QueryError) -> SearchRequest {
         var request = base
         for token in tokenize(text) {
             if !token.quoted, let (field, value) = qualifier(token.text) {
@@ -32,7 +37,20 @@ public enum QueryParser {
         }
         var seen: Set<String> = []
         request.terms = request.terms.filter { seen.insert($0).inserted }
+        try checkBounds(request.terms, parameter: parameter)
         return request
+    }
+
+    /// Refuses more terms, or longer ones, than a search takes (each term costs work on every page).
+    public static func checkBounds(_ terms: [String], parameter: String) throws(QueryError) {
+        if terms.count > SearchRequest.maxTerms {
+            throw QueryError("\(parameter): \(terms.count) terms; a search takes at most \(SearchRequest.maxTerms)")
+        }
+        for term in terms where term.unicodeScalars.count > SearchRequest.maxTermLength {
+            throw QueryError(
+                "\(parameter): the term \"\(excerpt(term, 16))\" has \(term.unicodeScalars.count) characters; "
+                    + "a term takes at most \(SearchRequest.maxTermLength)")
+        }
     }
 
     /// Applies one filter, as a qualifier or a command-line option (`--kind challenge`).
@@ -44,16 +62,19 @@ public enum QueryParser {
             case "stage": request.stages.insert(try vocabulary(item, field))
             case "region":
                 guard let region = Region(lenient: item) else {
-                    throw QueryError("region:\(item): not a known region (sichuan, beijing, chongqing, 四川, …)")
+                    throw QueryError("region:\(excerpt(item)): not a known region (sichuan, beijing, chongqing, 四川, …)")
                 }
                 request.regions.insert(region)
             case "origin":
-                guard RecordID.isValidOrigin(item) else { throw QueryError("origin:\(item): not a node id") }
+                guard RecordID.isValidOrigin(item) else { throw QueryError("origin:\(excerpt(item)): not a node id") }
                 request.origins.insert(item)
+                guard request.origins.count <= SearchRequest.maxOrigins else {
+                    throw QueryError("origin: more than \(SearchRequest.maxOrigins) origins; a search takes at most \(SearchRequest.maxOrigins)")
+                }
             case "trl":
                 request.trl = try trlRange(item)
             default:
-                throw QueryError("\(field): not a filter (use \(qualifiers.joined(separator: ", ")))")
+                throw QueryError("\(excerpt(field)): not a filter (use \(qualifiers.joined(separator: ", ")))")
             }
         }
     }
@@ -64,13 +85,18 @@ public enum QueryParser {
         let numbers = parts.compactMap { Int($0) }
         guard numbers.count == parts.count, (1...2).contains(numbers.count),
             let low = numbers.first, let high = numbers.last, 1 <= low, low <= high, high <= 9
-        else { throw QueryError("trl:\(text): expected a level 1–9 or a range such as 3-6") }
+        else { throw QueryError("trl:\(excerpt(text)): expected a level 1–9 or a range such as 3-6") }
         return low...high
+    }
+
+    /// The start of what a user typed, for an error message: an error never echoes long input.
+    static func excerpt(_ text: String, _ length: Int = 32) -> String {
+        text.unicodeScalars.count <= length ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(length))) + "…"
     }
 
     private static func vocabulary<V: Vocabulary>(_ text: String, _ field: String) throws(QueryError) -> V {
         guard let value = V(lenient: text) else {
-            throw QueryError("\(field):\(text): not one of \(V.codeList)")
+            throw QueryError("\(field):\(excerpt(text)): not one of \(V.codeList)")
         }
         return value
     }

@@ -104,6 +104,21 @@ public final class Connection {
         }
     }
 
+    /// Runs `body` inside `BEGIN … COMMIT` (deferred, taking no lock until the first read), so
+    /// that every statement in it reads the same snapshot of the database.
+    public func readTransaction<T>(_ body: () throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            // Ending a transaction that only read cannot lose anything; the body's error is the one to report.
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
     /// The rowid of the most recent successful insert.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 

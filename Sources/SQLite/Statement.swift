@@ -81,6 +81,11 @@ public final class Statement {
         }
     }
 
+    /// Resets the statement, so that one stopped before its last row holds no read snapshot.
+    public func reset() {
+        sqlite3_reset(handle)
+    }
+
     /// Binds `values`, runs the statement to completion and resets it.
     public func run(_ values: [SQLValue] = []) throws(SQLiteError) {
         try bind(values)

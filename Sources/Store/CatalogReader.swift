@@ -8,7 +8,7 @@ import SQLite
 /// Readers never block the writer and are never blocked by it (WAL): open one per task or thread
 /// that serves queries. Not `Sendable`: a connection is used from one task at a time.
 public final class CatalogReader {
-    private let connection: Connection
+    let connection: Connection
     /// Who this node is.
     public let node: NodeInfo
 
@@ -30,52 +30,6 @@ public final class CatalogReader {
     /// The version of a deleted record's tombstone, or nil when the id was never deleted.
     public func tombstoneVersion(_ id: RecordID) throws -> Int? {
         try connection.prepare("SELECT version FROM tombstones WHERE id = ?").queryFirst([.text(id.description)]) { $0.int(0) }
-    }
-
-    /// One page of the records matching `request`, with the total and facet counts.
-    public func search(_ request: SearchRequest) throws -> SearchPage {
-        let sql = SearchSQL(request)
-        let cursor = try request.cursor.map(Cursor.init(token:))
-        let limit = min(max(request.limit, 1), 1000)
-
-        var facets: [String: [String: Int]] = ["kind": [:], "industry": [:], "region": [:], "stage": [:], "origin": [:]]
-        var total = 0
-        let stages = Stage.allCases
-        let counts = try connection.prepareUncached(
-            "SELECT kind, industry, region, stage, origin, count(*) FROM (\(sql.matchSQL)) GROUP BY kind, industry, region, stage, origin"
-        )
-        for row in try counts.query(sql.matchValues, row: { row in
-            (row.text(0) ?? "", row.text(1) ?? "", row.text(2) ?? "", row.int(3), row.text(4) ?? "", row.int(5))
-        }) {
-            total += row.5
-            facets["kind", default: [:]][row.0, default: 0] += row.5
-            facets["industry", default: [:]][row.1, default: 0] += row.5
-            facets["region", default: [:]][row.2, default: 0] += row.5
-            facets["stage", default: [:]][stages.indices.contains(row.3) ? stages[row.3].rawValue : "?", default: 0] += row.5
-            facets["origin", default: [:]][row.4, default: 0] += row.5
-        }
-
-        let page = SearchSQL.page(order: request.order, hasTerms: !request.terms.isEmpty, cursor: cursor)
-        let statement = try connection.prepareUncached("""
-            SELECT m.rid AS rid, m.score AS score, m.updated_at AS updated_at, m.title_key AS title_key, r.body
-            FROM (SELECT * FROM (\(sql.matchSQL)) \(page.after) ORDER BY \(page.orderBy) LIMIT ?) AS m
-            JOIN records AS r ON r.rowid = m.rid
-            ORDER BY \(page.orderBy)
-            """)
-        let rows = try statement.query(sql.matchValues + page.values + [.integer(Int64(limit + 1))]) { row in
-            (rowid: row.int64(0), score: row.double(1), updatedAt: row.text(2) ?? "", titleKey: row.text(3) ?? "",
-             body: row.text(4) ?? "")
-        }
-        var hits: [SearchHit] = []
-        for row in rows.prefix(limit) {
-            hits.append(SearchHit(project: try RecordRow.project(body: row.body), score: row.score))
-        }
-        var next: String?
-        if rows.count > limit, let last = rows.prefix(limit).last {
-            let key = request.order == .title ? last.titleKey : last.updatedAt
-            next = Cursor(score: last.score, key: key, rowid: last.rowid).token
-        }
-        return SearchPage(total: total, hits: hits, facets: facets, nextCursor: next)
     }
 
     /// Counts over the whole catalog; `today` (`YYYY-MM-DD`) decides what is expired.

@@ -11,11 +11,12 @@ struct RecordTable {
     let connection: Connection
 
     /// A record's row (the values of `RecordRow.insertColumns`, `dup_key` last) and its search
-    /// grams: everything the write needs that does not read the database, so that a sync can
-    /// compute it for the next page while the current one is written.
+    /// grams and characters: everything the write needs that does not read the database, so that
+    /// a sync can compute it for the next page while the current one is written.
     struct PreparedRow: Sendable {
         let values: [SQLValue]
         let grams: String
+        let characters: String
     }
 
     static func prepare(_ project: Project, body: [UInt8]?) throws -> PreparedRow {
@@ -24,7 +25,9 @@ struct RecordTable {
             if case .text(let text) = value { return text }
             return ""
         }
-        return PreparedRow(values: values + [.text(Merge.duplicateKey(project))], grams: SearchGrams.grams(folded))
+        return PreparedRow(
+            values: values + [.text(Merge.duplicateKey(project))], grams: SearchGrams.grams(folded),
+            characters: SearchGrams.characters(folded))
     }
 
     /// Inserts a record. `body` is the stored JSON: the node's own full record, or the body line
@@ -34,7 +37,7 @@ struct RecordTable {
         let row = try prepared ?? Self.prepare(project, body: body)
         try connection.run(
             "INSERT INTO records (\(RecordRow.insertColumns)) VALUES (\(placeholders(row.values.count)))", row.values)
-        try insertGrams(rowid: connection.lastInsertRowID, grams: row.grams)
+        try insertGrams(rowid: connection.lastInsertRowID, row)
         try link(project)
         try markDirty(project.id)
     }
@@ -46,7 +49,7 @@ struct RecordTable {
         try connection.run(
             "UPDATE records SET (\(RecordRow.insertColumns)) = (\(placeholders(row.values.count))) WHERE rowid = ?",
             row.values + [.integer(rowid)])
-        try insertGrams(rowid: rowid, grams: row.grams)
+        try insertGrams(rowid: rowid, row)
         try link(project)
         try markDirty(project.id)
     }
@@ -99,13 +102,14 @@ struct RecordTable {
         try connection.run("INSERT OR IGNORE INTO merge_dirty (record_id) VALUES (?)", [.text(id.description)])
     }
 
-    /// Indexes the two-character grams of a row.
-    private func insertGrams(rowid: Int64, grams: String) throws {
-        try connection.run("INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(grams)])
+    /// Indexes the two-character grams and the characters of a row.
+    private func insertGrams(rowid: Int64, _ row: PreparedRow) throws {
+        try connection.run("INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(row.grams)])
+        try connection.run("INSERT INTO records_chars (rowid, chars) VALUES (?, ?)", [.integer(rowid), .text(row.characters)])
     }
 
-    /// Removes a row's grams, re-deriving them from its stored folded columns (contentless FTS5
-    /// deletes only the exact tokens it was given).
+    /// Removes a row's grams and characters, re-deriving them from its stored folded columns
+    /// (contentless FTS5 deletes only the exact tokens it was given).
     private func deleteGrams(rowid: Int64) throws {
         guard let folded = try connection.prepare(
             "SELECT s_title, s_summary, s_keywords, s_org FROM records WHERE rowid = ?"
@@ -114,6 +118,9 @@ struct RecordTable {
         try connection.run(
             "INSERT INTO records_grams (records_grams, rowid, grams) VALUES ('delete', ?, ?)",
             [.integer(rowid), .text(SearchGrams.grams(folded))])
+        try connection.run(
+            "INSERT INTO records_chars (records_chars, rowid, chars) VALUES ('delete', ?, ?)",
+            [.integer(rowid), .text(SearchGrams.characters(folded))])
     }
 
     private func placeholders(_ count: Int) -> String {

@@ -233,7 +233,6 @@ enum Schema {
         -- The digest reads every cluster's hash in cluster order: from this index alone.
         CREATE INDEX unified_hash ON unified (cluster_id, hash);
         """,
-        // ---- Origin generations (issue 8, item 9). A block of its own: renumber on merge. ----
         // 5: each origin's generation, bumped whenever the origin's data may be replaced (its trust
         // removed or pinned anew). A server caches files that never change for a given copy of an
         // origin's log; it keys them by this number, so a change made by another process (trust
@@ -245,8 +244,45 @@ enum Schema {
             generation INTEGER NOT NULL
         ) WITHOUT ROWID;
         """,
-        // ---- End of origin generations. ----
+        // 6: the filter and one-character indexes of search. A search's filters become one
+        // full-text expression over tags (SearchTags), so SQLite intersects them and counts their
+        // matches without reading a row, and the planner can tell a rare filter from a common one.
+        // One-character terms, which neither trigrams nor pairs can answer, are looked up in an
+        // index of each record's distinct characters (SearchGrams.characters) instead of scanning
+        // every row; the store's writer keeps it in step with the grams, and `backfills` fills it
+        // for the records a store already holds. Both tables keep only which rows hold a token
+        // (detail = none, no column sizes): nothing ranks by them.
+        """
+        CREATE VIRTUAL TABLE records_chars USING fts5(
+            chars, content = '', detail = none, columnsize = 0, tokenize = 'unicode61 remove_diacritics 0'
+        );
+        CREATE VIRTUAL TABLE records_tags USING fts5(
+            tags, content = '', detail = none, columnsize = 0, tokenize = "unicode61 remove_diacritics 0 tokenchars '_-'"
+        );
+        INSERT INTO records_tags (rowid, tags) SELECT rowid, \(SearchTags.sql("")) FROM records;
+        CREATE TRIGGER records_tags_insert AFTER INSERT ON records BEGIN
+            INSERT INTO records_tags (rowid, tags) VALUES (new.rowid, \(SearchTags.sql("new.")));
+        END;
+        CREATE TRIGGER records_tags_delete AFTER DELETE ON records BEGIN
+            INSERT INTO records_tags (records_tags, rowid, tags) VALUES ('delete', old.rowid, \(SearchTags.sql("old.")));
+        END;
+        CREATE TRIGGER records_tags_update AFTER UPDATE OF kind, industry, region, stage, trl, origin ON records BEGIN
+            INSERT INTO records_tags (records_tags, rowid, tags) VALUES ('delete', old.rowid, \(SearchTags.sql("old.")));
+            INSERT INTO records_tags (rowid, tags) VALUES (new.rowid, \(SearchTags.sql("new.")));
+        END;
+        """,
     ]
+
+    /// Work a migration needs beyond its SQL, run in the same transaction, by migration number.
+    static let backfills: [Int: @Sendable (Connection) throws -> Void] = [6: backfillCharacters]
+
+    /// Indexes the characters of every record a store held before `records_chars` existed.
+    static func backfillCharacters(_ connection: Connection) throws {
+        let insert = try connection.prepare("INSERT INTO records_chars (rowid, chars) VALUES (?, ?)")
+        try connection.prepare("SELECT rowid, s_title, s_summary, s_keywords, s_org FROM records").forEach { row in
+            try insert.run([.integer(row.int64(0)), .text(SearchGrams.characters((1...4).map { row.text($0) ?? "" }))])
+        }
+    }
 
     /// Applies the migrations the database has not seen, each in its own transaction.
     static func migrate(_ connection: Connection) throws {
@@ -258,6 +294,7 @@ enum Schema {
         for (offset, sql) in migrations.enumerated().dropFirst(current) {
             try connection.transaction {
                 try connection.execute(sql)
+                try backfills[offset + 1]?(connection)
                 try connection.setUserVersion(offset + 1)
             }
         }

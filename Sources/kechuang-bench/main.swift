@@ -1,6 +1,7 @@
 // kechuang-bench: in-process measurements for `make bench` (scripts/bench.sh).
 //
 //     kechuang-bench search-latency DB [COUNT]
+//     kechuang-bench search-queries DB [--runs N] [--p95-target MS] [--verbose] [--only TEXT]
 //     kechuang-bench grams-sql DB
 //     kechuang-bench publish DB COUNT RAW-OUT
 //
@@ -9,8 +10,12 @@
 // (QueryParser, then CatalogReader.search with facets and the first page of 20), and prints the
 // median and 95th percentile latency per term length as `key value` lines.
 //
-// grams-sql prints the rows of the two-character index as SQL inserts, so the bare-tool baseline
-// (sqlite3 loading the same rows into the same schema) loads that index too.
+// search-queries runs the query set of issue 9 (SearchQueries.swift: common and rare one-, two-
+// and three-character terms, alone and with each filter, in each order) and prints the median
+// and the slowest query's p95 with their targets and PASS or FAIL; it exits 1 when one fails.
+//
+// grams-sql prints the rows of the two-character and one-character indexes as SQL inserts, so the
+// bare-tool baseline (sqlite3 loading the same rows into the same schema) loads those indexes too.
 //
 // publish appends COUNT generated records to the node's own log through the store's append path
 // (entry lines, body hashes, one transaction per 4,096 entries, pages sealed with their roots and
@@ -75,8 +80,11 @@ func printGramsSQL(database: String) throws {
     var output = ""
     try statement.bind([])
     while try statement.step() {
-        let grams = SearchGrams.grams((1...4).map { statement.text($0) ?? "" })
+        let folded = (1...4).map { statement.text($0) ?? "" }
+        let grams = SearchGrams.grams(folded)
+        let characters = SearchGrams.characters(folded)
         output += "INSERT INTO records_grams (rowid, grams) VALUES (\(statement.int64(0)), '\(grams.replacingOccurrences(of: "'", with: "''"))');\n"
+        output += "INSERT INTO records_chars (rowid, chars) VALUES (\(statement.int64(0)), '\(characters.replacingOccurrences(of: "'", with: "''"))');\n"
         if output.utf8.count > 1 << 20 {
             FileHandle.standardOutput.write(Data(output.utf8))
             output = ""
@@ -135,8 +143,28 @@ if arguments.count == 3, arguments[1] == "grams-sql" {
     try printGramsSQL(database: arguments[2])
     exit(0)
 }
+if arguments.count >= 3, arguments[1] == "search-queries" {
+    var runs = 10
+    var target: Double?
+    var verbose = false
+    var only: String?
+    var index = 3
+    while index < arguments.count {
+        switch arguments[index] {
+        case "--runs" where index + 1 < arguments.count: runs = Int(arguments[index + 1]) ?? runs; index += 1
+        case "--p95-target" where index + 1 < arguments.count: target = Double(arguments[index + 1]); index += 1
+        case "--verbose": verbose = true
+        case "--only" where index + 1 < arguments.count: only = arguments[index + 1]; index += 1
+        default: FileHandle.standardError.write(Data("unknown option \(arguments[index])\n".utf8)); exit(2)
+        }
+        index += 1
+    }
+    let passed = try runSearchQueries(database: arguments[2], runs: max(runs, 1), p95Target: target, medianTarget: 20, verbose: verbose, only: only)
+    exit(passed ? 0 : 1)
+}
 guard arguments.count >= 3, arguments[1] == "search-latency" else {
-    FileHandle.standardError.write(Data("usage: kechuang-bench search-latency DB [COUNT] | grams-sql DB\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: kechuang-bench search-latency DB [COUNT] | search-queries DB [--runs N] [--p95-target MS] [--verbose] [--only TEXT] | grams-sql DB | publish DB COUNT RAW-OUT\n".utf8))
     exit(2)
 }
 let count = arguments.count > 3 ? Int(arguments[3]) ?? 100 : 100

@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import SQLite
 @testable import Store
@@ -38,5 +39,33 @@ import Testing
         let sql = try connection.prepare("SELECT sql FROM sqlite_schema WHERE name IN ('log_entries', 'unified')").query { $0.text(0) ?? "" }
         #expect(sql.count == 2 && sql.allSatisfy { !$0.contains("WITHOUT ROWID") }, "\(sql)")
         #expect(try connection.prepare("PRAGMA integrity_check").queryFirst { $0.text(0) } == "ok")
+    }
+
+    /// A store from before the search indexes of migration 6 gets them filled for the records it
+    /// holds: one-character terms and filters find those records at once.
+    @Test func aVersionFiveStoreGetsItsSearchIndexesFilled() async throws {
+        let test = try TestStore()
+        try await test.importJSON([
+            RecordFixture.supply("a", title: "鑫源光电", industry: "electronics", trl: 5),
+            RecordFixture.challenge("b", title: "普通难题", industry: "health"),
+        ])
+        do {
+            // Take the store back to version 5: no character index, no tags.
+            let old = try Connection(path: test.path)
+            try old.execute("""
+                DROP TRIGGER records_tags_insert; DROP TRIGGER records_tags_delete; DROP TRIGGER records_tags_update;
+                DROP TABLE records_tags; DROP TABLE records_chars; PRAGMA user_version = 5;
+                """)
+        }
+        _ = try CatalogStore(path: test.path)
+        let reader = try test.reader()
+        func ids(_ request: SearchRequest) throws -> Set<String> { Set(try reader.search(request).hits.map(\.project.id.local)) }
+        #expect(try ids(SearchRequest(terms: ["鑫"], today: "2026-11-26")) == ["a"])
+        #expect(try ids(SearchRequest(kinds: [.challenge], today: "2026-11-26")) == ["b"])
+        #expect(try ids(SearchRequest(industries: [.health], today: "2026-11-26")) == ["b"])
+        let connection = try Connection(path: test.path, mode: .readOnly)
+        #expect(try connection.userVersion() == Schema.migrations.count)
+        #expect(try connection.prepare("SELECT count(*) FROM records_chars WHERE records_chars MATCH '\"光\"'").queryFirst { $0.int(0) } == 1)
+        #expect(try connection.prepare("SELECT count(*) FROM records_tags WHERE records_tags MATCH '\"t_5\"'").queryFirst { $0.int(0) } == 1)
     }
 }

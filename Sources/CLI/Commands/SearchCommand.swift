@@ -16,7 +16,7 @@ enum SearchOptions {
         OptionSpec(name: "--limit", value: "N", help: "Results per page, 1–1000 (default 20)."),
         OptionSpec(name: "--cursor", value: "CURSOR", help: "Continue after the page that printed this cursor."),
         .flag("--include-expired", "Also show records past their valid_through date."),
-        .flag("--json", "Print JSON: {\"total\", \"results\": [{\"id\", \"kind\", \"title\", \"origin\", …}], \"facets\", \"next_cursor\"}."),
+        .flag("--json", "Print JSON: {\"total\", \"results\": [{\"id\", \"kind\", \"title\", \"origin\", …}], \"facets\", \"next_cursor\", \"total_approximate\", \"facets_approximate\", \"order_approximate\"}."),
         .flag("--facets", "Also print counts by kind, industry, region, stage and origin."),
     ]
 
@@ -48,7 +48,11 @@ enum SearchOptions {
             out.json(CatalogJSON.page(page))
             return
         }
-        out.line(page.total == 0 ? "No results." : "\(page.total) result\(page.total == 1 ? "" : "s")")
+        if page.totalApproximate {
+            out.line("about \(page.total) result\(page.total == 1 ? "" : "s") (estimated from a sample)")
+        } else {
+            out.line(page.total == 0 ? "No results." : "\(page.total) result\(page.total == 1 ? "" : "s")")
+        }
         for hit in page.hits {
             let project = hit.project
             out.line("  \(project.id)  [\(project.kind.label)] \(project.title)")
@@ -59,6 +63,7 @@ enum SearchOptions {
             out.line("      " + facts.joined(separator: " · "))
         }
         if context.arguments.flag("--facets") {
+            if page.facetsApproximate { out.line("  (facet counts estimated from a sample)") }
             for facet in ["kind", "industry", "region", "stage", "origin"] {
                 let counts = (page.facets[facet] ?? [:]).sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
                 out.line("  \(facet): " + counts.map { "\(label(facet: facet, code: $0.key)) \($0.value)" }.joined(separator: ", "))
@@ -91,7 +96,12 @@ enum SearchCommand: Command {
             先進 finds 先进, ＯＲＣ finds ORC; one- and two-character terms (毫米, 光) work too.
             Quote a phrase ("毫米波 感知"); filter inline with kind:, industry:, region:, origin:,
             stage:, trl: (e.g. 燃气轮机 region:四川 trl:5-9). Records past valid_through are left
-            out unless --include-expired.
+            out unless --include-expired. At most 8 terms of at most 64 characters.
+
+            A page's work is bounded: when more records match than one sample (2,000
+            candidates), the count and facets are estimated from it ("about N results"),
+            relevance ranks the newest 2,000 candidates at a time, and a page may come back
+            short with a cursor that continues.
             """,
         positionals: [("QUERY", "Search terms and filters; several words are joined.")],
         options: SearchOptions.filters + [

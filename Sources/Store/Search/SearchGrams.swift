@@ -30,6 +30,31 @@ public enum SearchGrams {
         return String(output)
     }
 
+    /// The distinct letters and digits of the folded fields, space-separated in scalar order: the
+    /// tokens of the one-character index (`records_chars`), so a one-character term is an index
+    /// lookup instead of a scan. Stable for the same reason as `grams(_:)`.
+    public static func characters(_ fields: [String]) -> String {
+        var values: [UInt32] = []
+        for field in fields {
+            for scalar in field.unicodeScalars where isWordScalar(scalar) { values.append(scalar.value) }
+        }
+        values.sort()
+        var output = String.UnicodeScalarView()
+        var previous: UInt32?
+        for value in values where value != previous {
+            if previous != nil { output.append(" ") }
+            if let scalar = Unicode.Scalar(value) { output.append(scalar) }
+            previous = value
+        }
+        return String(output)
+    }
+
+    /// True when a one-character query term can be answered from `records_chars`.
+    static func isCharacter(_ term: String) -> Bool {
+        let scalars = term.unicodeScalars
+        return scalars.count == 1 && scalars.allSatisfy(isWordScalar)
+    }
+
     /// True when a query term can be answered from the index: exactly two word characters.
     static func isIndexable(_ term: String) -> Bool {
         let scalars = Array(term.unicodeScalars)
