@@ -58,7 +58,7 @@ extension FeedAuditor {
 
         let verifier = FeedVerifier(origin: origin)
         let rootsPath = FeedPath.pageRoots(origin, size: checkpoint.size)
-        let roots = try locatedAt(rootsPath) { () throws(FeedError) in try PageRoots(bytes: try fetchFile(rootsPath)) }
+        let roots = try located(rootsPath) { () throws(FeedError) in try PageRoots(bytes: try fetch(rootsPath)) }
         guard roots.origin == origin, roots.size == checkpoint.size, roots.root == checkpoint.root else {
             throw FeedError(.rootMismatch, "page roots do not make the checkpoint's root \(Hex.encode(checkpoint.root))", location: rootsPath)
         }
@@ -68,7 +68,7 @@ extension FeedAuditor {
         for page in 0..<pageCount where filesOfPage[page] != nil || !outside.isEmpty {
             let width = min(Feed.pageSize, checkpoint.size - page * Feed.pageSize)
             let pagePath = FeedPath.page(origin, page, width: width)
-            let entries = try locatedAt(pagePath) { () throws(FeedError) in try verifier.entries(page: page, bytes: try fetchFile(pagePath), count: width) }
+            let entries = try located(pagePath) { () throws(FeedError) in try verifier.entries(page: page, bytes: try fetch(pagePath), count: width) }
             guard FeedVerifier.root(of: entries) == (width == Feed.pageSize ? roots.pageRoots[page] : roots.tailRoot) else {
                 throw FeedError(.rootMismatch, "the page's entries do not hash to its root in the signed tree of size \(checkpoint.size)", location: pagePath)
             }
@@ -78,9 +78,9 @@ extension FeedAuditor {
             for file in filesOfPage[page] ?? [] {
                 let path = directory + file.name
                 let bytes = try contents(path, file.name, read)
-                let checked = try locatedAt(path) { () throws(FeedError) in try verifier.bodies(bytes, entries: Array(entries.prefix(file.width))) }
+                let checked = try located(path) { () throws(FeedError) in try verifier.bodies(bytes, entries: Array(entries.prefix(file.width))) }
                 for claim in checked.claims {
-                    try locatedAt(path) { () throws(FeedError) in try verifier.resolve(claim, redactedID: report.redactions[claim.redactSeq]) }
+                    try located(path) { () throws(FeedError) in try verifier.resolve(claim, redactedID: report.redactions[claim.redactSeq]) }
                 }
                 for (entry, body) in zip(entries, checked.bodies) {
                     guard case .body = body, entry.op == .put, let by = erasedUpTo[entry.id], by > entry.seq else { continue }
@@ -121,23 +121,5 @@ extension FeedAuditor {
         } catch {
             throw FeedError(.missing, "cannot be read: \(error)", location: path)
         }
-    }
-
-    private func fetchFile(_ path: String) throws(FeedError) -> [UInt8] {
-        let bytes: [UInt8]?
-        do {
-            bytes = try source.fetch(path)
-        } catch let error as FeedError {
-            throw error.at(path)
-        } catch {
-            throw FeedError(.missing, "cannot be read: \(error)", location: path)
-        }
-        guard let bytes else { throw FeedError(.missing, "not found", location: path) }
-        return bytes
-    }
-
-    /// Runs `body`, locating its errors at `location` unless they already name a path.
-    private func locatedAt<T>(_ location: String, _ body: () throws(FeedError) -> T) throws(FeedError) -> T {
-        do { return try body() } catch where error.location?.hasPrefix("/") == true { throw error } catch { throw error.at(location) }
     }
 }

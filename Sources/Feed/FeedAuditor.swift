@@ -186,7 +186,8 @@ public struct FeedAuditor<Source: FeedSource> {
         return entries.map(\.checkpoint)
     }
 
-    private func fetch(_ path: String) throws(FeedError) -> [UInt8] {
+    /// The bytes at `path`, or `.missing` located there (also used by the body-file check).
+    func fetch(_ path: String) throws(FeedError) -> [UInt8] {
         let bytes: [UInt8]?
         do {
             bytes = try source.fetch(path)
@@ -199,7 +200,8 @@ public struct FeedAuditor<Source: FeedSource> {
         return bytes
     }
 
-    private func located<T>(_ location: String, _ body: () throws(FeedError) -> T) throws(FeedError) -> T {
+    /// Runs `body`, locating its errors at `location` unless they already name a path.
+    func located<T>(_ location: String, _ body: () throws(FeedError) -> T) throws(FeedError) -> T {
         do { return try body() } catch where error.location?.hasPrefix("/") == true { throw error } catch { throw error.at(location) }
     }
 

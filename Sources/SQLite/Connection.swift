@@ -93,27 +93,24 @@ public final class Connection {
     /// `IMMEDIATE` takes the write lock up front, so two writers never deadlock upgrading a read
     /// transaction. The commit is the only durable step: a crash before it leaves nothing behind.
     public func transaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN IMMEDIATE")
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
+        try inTransaction("BEGIN IMMEDIATE", body)
     }
 
     /// Runs `body` inside `BEGIN … COMMIT` (deferred, taking no lock until the first read), so
     /// that every statement in it reads the same snapshot of the database.
     public func readTransaction<T>(_ body: () throws -> T) throws -> T {
-        try execute("BEGIN")
+        try inTransaction("BEGIN", body)
+    }
+
+    private func inTransaction<T>(_ begin: String, _ body: () throws -> T) throws -> T {
+        try execute(begin)
         do {
             let result = try body()
             try execute("COMMIT")
             return result
         } catch {
-            // Ending a transaction that only read cannot lose anything; the body's error is the one to report.
+            // The body's error is the one to report: a rollback that fails leaves SQLite to roll
+            // back when the connection closes, and a read-only transaction loses nothing either way.
             try? execute("ROLLBACK")
             throw error
         }

@@ -32,41 +32,33 @@ public final class RawConnection {
         var limit = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
-        if let source {
-            var local = sockaddr_in()
-            local.sin_family = sa_family_t(AF_INET)
-            guard inet_pton(AF_INET, source, &local.sin_addr) == 1 else {
-                close(fd)
-                throw Failure(description: "\(source) is not an IPv4 address")
-            }
-            let bound = withUnsafePointer(to: &local) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard bound == 0 else {
-                let number = errno
-                close(fd)
-                throw Failure(description: "bind \(source): errno \(number)")
-            }
+        do {
+            if let source { try Self.call("bind \(source)", on: fd, Self.address(source, port: 0), bind) }
+            try Self.call("connect \(host):\(port)", on: fd, Self.address(host, port: port), connect)
+        } catch {
+            close(fd)
+            throw error
         }
+    }
+
+    /// The IPv4 socket address of `host` (dotted quad) and `port`.
+    private static func address(_ host: String, port: UInt16) throws -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
-        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else {
-            close(fd)
-            throw Failure(description: "\(host) is not an IPv4 address")
-        }
+        guard inet_pton(AF_INET, host, &address.sin_addr) == 1 else { throw Failure(description: "\(host) is not an IPv4 address") }
+        return address
+    }
+
+    /// Calls `bind` or `connect` with `address`, turning a failure into an error naming `what`.
+    private static func call(
+        _ what: String, on fd: Int32, _ address: sockaddr_in, _ function: (Int32, UnsafePointer<sockaddr>, socklen_t) -> Int32
+    ) throws {
+        var address = address
         let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { function(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard result == 0 else {
-            let number = errno
-            close(fd)
-            throw Failure(description: "connect: errno \(number)")
-        }
+        guard result == 0 else { throw Failure(description: "\(what): errno \(errno)") }
     }
 
     deinit {
