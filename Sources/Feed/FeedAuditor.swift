@@ -26,6 +26,9 @@ public struct AuditReport: Sendable {
     public var ignored: [String] = []
     /// The `redact` entries a reader honours: their seq and the id whose earlier bodies they erase.
     public var redactions: [Int: String] = [:]
+    /// Set by `audit(origin:deferringExpiry: true)` instead of throwing: the feed passed every
+    /// other check, but its checkpoint has expired (`FeedError.expired`).
+    public var expiry: FeedError?
 
     public init() {}
 }
@@ -51,7 +54,11 @@ public struct FeedAuditor<Source: FeedSource> {
     }
 
     /// Audits the feed of `origin` (default: the node named by the manifest).
-    public func audit(origin requested: String? = nil) throws(FeedError) -> AuditReport {
+    ///
+    /// - Parameter deferringExpiry: When true, an expired checkpoint is returned in
+    ///   ``AuditReport/expiry`` instead of thrown, so that a caller with more to check (a
+    ///   directory's other body files) can judge what it finds before expiry.
+    public func audit(origin requested: String? = nil, deferringExpiry: Bool = false) throws(FeedError) -> AuditReport {
         var report = AuditReport()
         let manifest = try located(FeedPath.manifest) { () throws(FeedError) in try NodeManifest(bytes: try fetch(FeedPath.manifest)) }
         let origin = requested ?? manifest.nodeID
@@ -145,7 +152,10 @@ public struct FeedAuditor<Source: FeedSource> {
         }
         // Expiry last: every other check has passed, so an expired feed is valid but stale.
         for (expired, path) in [(checkpoint, checkpointPath)] + offered.map({ ($0, FeedPath.checkpoints) }) where now >= expired.expires {
-            throw FeedError(.expired, "checkpoint expired at \(expired.expiresAt) (checked at \(format(now))): the origin is stale", location: path)
+            let error = FeedError(.expired, "checkpoint expired at \(expired.expiresAt) (checked at \(format(now))): the origin is stale", location: path)
+            guard deferringExpiry else { throw error }
+            report.expiry = error
+            break
         }
         return report
     }

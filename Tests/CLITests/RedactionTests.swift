@@ -106,6 +106,11 @@ import Testing
         #expect(plain.status == 1, "a stale body file with an erased body fails: \(plain.stdout)")
         #expect(plain.stderr.contains("/feeds/sichuan/bodies/0.p252.jsonl line 252 (seq 251)"), "\(plain.stderr)")
         #expect(plain.stderr.contains("erased"), "\(plain.stderr)")
+        // Also once the checkpoint has expired: an erased body makes the directory invalid (1),
+        // not merely stale (3).
+        let expired = try cli.verify(export, root, "--at", "2040-01-01T00:00:00Z")
+        #expect(expired.status == 1, "an expired export holding an erased body is invalid: \(expired.stderr)")
+        #expect(expired.stderr.contains("/feeds/sichuan/bodies/0.p252.jsonl line 252 (seq 251)"), "\(expired.stderr)")
 
         // The same file compressed.
         #expect(try ProcessRunner.run("/usr/bin/gzip", [stale]).status == 0)

@@ -63,9 +63,12 @@ enum VerifyCommand: Command {
                 guard FileManager.default.fileExists(atPath: source) else { throw CLIError.usage("verify: \(source): no such directory or URL") }
                 let directory = DirectoryFeedSource(root: source)
                 let auditor = FeedAuditor(source: directory, rootKey: rootKey, now: now)
-                report = try auditor.audit(origin: arguments.value("--origin"))
+                // Expiry is judged after the other body files: an erased body in one makes the
+                // directory invalid (exit 1), not merely stale (exit 3).
+                report = try auditor.audit(origin: arguments.value("--origin"), deferringExpiry: true)
                 // A directory may hold more than the current tree (superseded body files): all are checked.
                 bodyFiles = try directory.auditBodyFiles(auditor, report: report)
+                if let expiry = report.expiry { throw expiry }
             }
         } catch let error as FeedError where error == .expired {
             throw CLIError.expired("verify: valid but expired: \(error.description)")
