@@ -52,10 +52,14 @@ public final class CatalogReader {
             total: total, expired: expired, deleted: deleted, byKind: try grouped("kind"),
             byIndustry: try grouped("industry"), byOrigin: try grouped("origin"), byStage: byStage,
             byRegion: try grouped("region"), byFinanceType: try grouped("finance_type"))
-        let digest = try catalogDigest()
+        // The digest stored by the last merge run (CatalogDigest), not hashed here: pending_merge
+        // counts the records waiting to be merged, plus one while the stored digest is behind
+        // merges already made (a sync's page batches merge; its run's end stores the digest).
+        let digest = try CatalogDigest.stored(connection)
         stats.clusters = digest.clusters
         stats.catalogDigest = digest.digest
-        stats.pendingMerge = try connection.prepare("SELECT count(*) FROM merge_dirty").queryFirst { $0.int(0) } ?? 0
+        let dirty = try connection.prepare("SELECT count(*) FROM merge_dirty").queryFirst { $0.int(0) } ?? 0
+        stats.pendingMerge = dirty + (digest.behind && dirty == 0 ? 1 : 0)
         return stats
     }
 
@@ -67,13 +71,7 @@ public final class CatalogReader {
     /// The digest of the unified catalog (protocols/merge.md): SHA-256 over the SHA-256 of every
     /// unified entry's canonical bytes, in cluster-id order. Nothing local is in it.
     public func catalogDigest() throws -> (digest: String, clusters: Int) {
-        var hasher = SHA256Hasher()
-        var clusters = 0
-        try connection.prepare("SELECT hash FROM unified ORDER BY cluster_id").forEach { row in
-            hasher.update(row.blob(0) ?? [])
-            clusters += 1
-        }
-        return (Hex.encode(hasher.finalize()), clusters)
+        try CatalogDigest.compute(connection)
     }
 
     /// Calls `body` with every record in id order (for `dump`), reading in batches so that a

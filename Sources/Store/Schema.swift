@@ -271,10 +271,23 @@ enum Schema {
             INSERT INTO records_tags (rowid, tags) VALUES (new.rowid, \(SearchTags.sql("new.")));
         END;
         """,
+        // 7: the catalog digest stored with the catalog generation it describes (CatalogDigest):
+        // `generation` rises with every merge that changes `unified`, a merge run's end stores the
+        // digest of that generation, and readers serve it instead of hashing the catalog each call.
+        """
+        CREATE TABLE catalog_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            generation INTEGER NOT NULL,
+            digest_generation INTEGER NOT NULL,
+            digest TEXT NOT NULL,
+            clusters INTEGER NOT NULL
+        );
+        INSERT INTO catalog_state (id, generation, digest_generation, digest, clusters) VALUES (1, 1, 0, '', 0);
+        """,
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction, by migration number.
-    static let backfills: [Int: @Sendable (Connection) throws -> Void] = [6: backfillCharacters]
+    static let backfills: [Int: @Sendable (Connection) throws -> Void] = [6: backfillCharacters, 7: CatalogDigest.storeIfBehind]
 
     /// Indexes the characters of every record a store held before `records_chars` existed.
     static func backfillCharacters(_ connection: Connection) throws {

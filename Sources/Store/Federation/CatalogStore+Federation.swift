@@ -283,6 +283,11 @@ extension CatalogStore {
     /// - Returns: how many clusters were recomputed.
     @discardableResult
     public func refreshUnified() throws -> Int {
-        try connection.transaction { try Unifier(connection: connection).refresh() }
+        try connection.transaction {
+            let written = try Unifier(connection: connection).refresh()
+            // Once per merge run, not per page batch: readers serve this stored value.
+            try CatalogDigest.storeIfBehind(connection)
+            return written
+        }
     }
 }

@@ -26,10 +26,16 @@ struct Unifier {
     /// - Returns: the number of clusters written.
     func refresh() throws -> Int {
         var written = 0
+        var bumped = false
         while true {
             let dirty = try connection.prepare("SELECT record_id FROM merge_dirty ORDER BY record_id LIMIT ?")
                 .query([.integer(Int64(batchSize))]) { $0.text(0) ?? "" }
             guard !dirty.isEmpty else { return written }
+            // The stored digest no longer describes the catalog (once per refresh is enough).
+            if !bumped {
+                try CatalogDigest.bump(connection)
+                bumped = true
+            }
             let graph = StoreMergeGraph(connection: connection, known: known)
             var changed: Set<RecordID> = []
             for text in dirty {
