@@ -51,7 +51,7 @@ struct FeedPuller: Sendable {
                 }
                 // Dropping the error is correct: a cancelled sleep only ends early, and the request
                 // that follows then fails with HTTPClientError.cancelled.
-                if delay > .zero { try? await Task.sleep(for: delay) }
+                if delay > .zero { try? await Task.sleep(for: delay) }  // dropped on purpose: see above
                 var limits = self.limits
                 limits.maxBodyBytes = maxBytes
                 limits.totalTimeout = min(limits.totalTimeout, Double((remaining - delay).components.seconds))

@@ -13,7 +13,7 @@ final class SpooledFile: Sendable {
     deinit {
         // Nothing to keep: the file is this object's own copy of what a peer served, and a file
         // that was never created (a failed fetch) has nothing to remove.
-        try? FileManager.default.removeItem(atPath: path)
+        try? FileManager.default.removeItem(atPath: path)  // dropped on purpose: see above
     }
 
     /// The file's size in bytes.

@@ -144,11 +144,11 @@ public struct PreparedPage: Sendable {
             guard case .put(let project) = decision else { return nil }
             // Work done ahead, and optional: nil makes `apply` prepare the row itself, where a
             // failure is thrown (and fails the transaction).
-            return try? RecordTable.prepare(project, body: body.content)
+            return try? RecordTable.prepare(project, body: body.content)  // optional: see above
         }
         if entries.count == Feed.pageSize, let first = entries.first, first.seq % Feed.pageSize == 0 {
             // Optional too: without the copies, the seal compresses the page itself (and throws).
-            sealed = try? LogAppender.SealedFiles(page: first.seq / Feed.pageSize, entries: pageFile, bodies: bodyFile)
+            sealed = try? LogAppender.SealedFiles(page: first.seq / Feed.pageSize, entries: pageFile, bodies: bodyFile)  // optional: see above
         } else {
             sealed = nil
         }
