@@ -60,8 +60,7 @@ public struct NodeAPI: HTTPHandler {
         let route = Route(path: head.path)
         let limit: Int
         do {
-            guard let route else { throw APIError.notFound("no such resource: \(head.path)") }
-            guard route.methods.contains(head.method) else { throw APIError.methodNotAllowed(route.methods) }
+            let route = try Self.resolve(route, path: head.path, method: head.method)
             if route.isWrite(head.method) {
                 guard configuration.token.accepts(authorization: head.header("authorization")) else { throw APIError.unauthorized }
             }
@@ -72,11 +71,24 @@ public struct NodeAPI: HTTPHandler {
             }
         } catch {
             let response = Self.errorResponse(error)
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            metrics.record(route: route?.label ?? "none", method: head.method, status: response.status, bytes: response.body.count, seconds: seconds)
+            record(response, route: route, method: head.method, since: started)
             return .refuse(response)
         }
         return .accept(maxBodyBytes: limit)
+    }
+
+    /// The route of `path` that answers `method`: 404 for an unknown path, 405 for a method the
+    /// route does not answer (the same decision at admission and when handling).
+    private static func resolve(_ route: Route?, path: String, method: String) throws -> Route {
+        guard let route else { throw APIError.notFound("no such resource: \(path)") }
+        guard route.methods.contains(method) else { throw APIError.methodNotAllowed(route.methods) }
+        return route
+    }
+
+    /// Counts an answer in `/metrics`, with the time since `started` (uptime nanoseconds).
+    private func record(_ response: HTTPResponse, route: Route?, method: String, since started: UInt64) {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        metrics.record(route: route?.label ?? "none", method: method, status: response.status, bytes: response.body.count, seconds: seconds)
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -84,14 +96,11 @@ public struct NodeAPI: HTTPHandler {
         let route = Route(path: request.path)
         var response: HTTPResponse
         do {
-            guard let route else { throw APIError.notFound("no such resource: \(request.path)") }
-            guard route.methods.contains(request.method) else { throw APIError.methodNotAllowed(route.methods) }
-            response = try answer(route, request)
+            response = try answer(try Self.resolve(route, path: request.path, method: request.method), request)
         } catch {
             response = Self.errorResponse(error)
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        metrics.record(route: route?.label ?? "none", method: request.method, status: response.status, bytes: response.body.count, seconds: seconds)
+        record(response, route: route, method: request.method, since: started)
         return response
     }
 
