@@ -14,9 +14,11 @@ SWIFT        ?= swift
 BUILD_DEBS   := libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev pkg-config
 TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-cryptography nginx-light curl openssl
 BENCH_DEBS   := sqlite3 time wrk nginx-light curl python3 coreutils
+# What scripts/demo.sh itself runs besides kechuang (it reads JSON with python3); nothing test-only.
+DEMO_DEBS    := python3
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test demo bench soak clean deps-build deps-test deps-bench
+.PHONY: all build release test demo bench soak clean deps-build deps-test deps-bench deps-demo
 
 all: build
 
@@ -39,6 +41,9 @@ deps-build:
 deps-test: deps-build
 	$(call ensure_debs,$(TEST_DEBS))
 
+deps-demo: deps-build
+	$(call ensure_debs,$(DEMO_DEBS))
+
 deps-bench: deps-build
 	$(call ensure_debs,$(BENCH_DEBS))
 
@@ -52,7 +57,7 @@ test: deps-test
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-demo: deps-test release
+demo: deps-demo release
 	@scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang"
 
 bench: deps-bench release
