@@ -34,7 +34,7 @@ public enum CatalogJSON {
     }
 
     /// Catalog counts: `{"node", "total", "expired", "deleted", "by_kind", "by_industry", "by_origin", "by_stage",
-    /// "by_region", "by_finance_type", "clusters", "catalog_digest", "pending_merge"}`.
+    /// "by_region", "by_finance_type", "clusters", "clusters_by_region", "catalog_digest", "pending_merge"}`.
     public static func stats(_ stats: CatalogStats, node: String) -> JSONValue {
         func counts(_ values: [String: Int]) -> JSONValue { .object(values.mapValues { .number(Double($0)) }) }
         return [
@@ -42,6 +42,7 @@ public enum CatalogJSON {
             "deleted": .number(Double(stats.deleted)), "by_kind": counts(stats.byKind), "by_industry": counts(stats.byIndustry),
             "by_origin": counts(stats.byOrigin), "by_stage": counts(stats.byStage), "by_region": counts(stats.byRegion),
             "by_finance_type": counts(stats.byFinanceType), "clusters": .number(Double(stats.clusters)),
+            "clusters_by_region": counts(stats.clustersByRegion),
             "catalog_digest": .string(stats.catalogDigest), "pending_merge": .number(Double(stats.pendingMerge)),
         ]
     }

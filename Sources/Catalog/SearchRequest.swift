@@ -132,6 +132,9 @@ public struct CatalogStats: Sendable, Hashable {
     public var byFinanceType: [String: Int]
     /// Clusters of the unified catalog (the same project listed by several origins is one).
     public var clusters = 0
+    /// For each region, the clusters with a current member of that region (a cluster's regions
+    /// are its members' `organization.region`): a cluster listed in two regions counts in both.
+    public var clustersByRegion: [String: Int] = [:]
     /// The unified catalog's digest (hex): equal on every node that holds the same logs.
     public var catalogDigest = ""
     /// Changed records the unified catalog has not taken in yet (refreshed after syncs, by the

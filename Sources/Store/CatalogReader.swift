@@ -34,22 +34,19 @@ public final class CatalogReader {
 
     /// Counts over the whole catalog; `today` (`YYYY-MM-DD`) decides what is expired.
     public func stats(today: String) throws -> CatalogStats {
-        func grouped(_ column: String) throws -> [String: Int] {
-            let pairs = try connection.prepare(
-                "SELECT \(column), count(*) FROM records WHERE \(column) IS NOT NULL GROUP BY \(column)"
-            ).query { ($0.text(0) ?? "", $0.int(1)) }
-            return Dictionary(pairs, uniquingKeysWith: +)
-        }
-        let total = try connection.prepare("SELECT count(*) FROM records").queryFirst { $0.int(0) } ?? 0
-        let expired = try connection.prepare("SELECT count(*) FROM records WHERE valid_through < ?")
-            .queryFirst([.text(today)]) { $0.int(0) } ?? 0
+        // Kept counts (RecordCounts, exact in every committed state) and the values stored with
+        // the last merge run (CatalogDigest): nothing here reads a row per record.
+        func grouped(_ dimension: String) throws -> [String: Int] { try RecordCounts.grouped(connection, dimension) }
+        let byKind = try grouped("kind")
+        let total = byKind.values.reduce(0, +)
+        let expired = try RecordCounts.expired(connection, today: today)
         let deleted = try connection.prepare("SELECT count(*) FROM tombstones").queryFirst { $0.int(0) } ?? 0
         let stages = Stage.allCases
         let byStage = Dictionary(
             try grouped("stage").map { (Int($0.key).flatMap { stages.indices.contains($0) ? stages[$0].rawValue : nil } ?? $0.key, $0.value) },
             uniquingKeysWith: +)
         var stats = CatalogStats(
-            total: total, expired: expired, deleted: deleted, byKind: try grouped("kind"),
+            total: total, expired: expired, deleted: deleted, byKind: byKind,
             byIndustry: try grouped("industry"), byOrigin: try grouped("origin"), byStage: byStage,
             byRegion: try grouped("region"), byFinanceType: try grouped("finance_type"))
         // The digest stored by the last merge run (CatalogDigest), not hashed here: pending_merge
@@ -57,6 +54,7 @@ public final class CatalogReader {
         // merges already made (a sync's page batches merge; its run's end stores the digest).
         let digest = try CatalogDigest.stored(connection)
         stats.clusters = digest.clusters
+        stats.clustersByRegion = digest.byRegion
         stats.catalogDigest = digest.digest
         let dirty = try connection.prepare("SELECT count(*) FROM merge_dirty").queryFirst { $0.int(0) } ?? 0
         stats.pendingMerge = dirty + (digest.behind && dirty == 0 ? 1 : 0)

@@ -93,6 +93,14 @@ final class FederationNode {
         let digests = stats.map { $0["catalog_digest"]?.stringValue ?? "" }
         #expect(Set(digests).count == 1, "\(digests)")
         #expect(digests[0].count == 64)
+        // The clusters by region are a function of the same logs: equal everywhere, one count per
+        // region, none above the clusters.
+        let byRegion = try #require(stats[0]["clusters_by_region"]?.objectValue)
+        #expect(Set(byRegion.keys) == ["sichuan", "beijing", "chongqing"])
+        for stat in stats {
+            #expect(stat["clusters_by_region"] == stats[0]["clusters_by_region"])
+            for count in byRegion.values { #expect((count.intValue ?? 0) <= stat["clusters"]?.intValue ?? 0) }
+        }
         for stat in stats {
             #expect(stat["total"]?.intValue == own.reduce(0, +))
             for (node, count) in zip(nodes, own) { #expect(stat["by_origin"]?[node.id]?.intValue == count) }

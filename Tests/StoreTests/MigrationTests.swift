@@ -54,7 +54,8 @@ import Testing
             let old = try Connection(path: test.path)
             try old.execute("""
                 DROP TRIGGER records_tags_insert; DROP TRIGGER records_tags_delete; DROP TRIGGER records_tags_update;
-                DROP TABLE records_tags; DROP TABLE records_chars; DROP TABLE catalog_state; PRAGMA user_version = 5;
+                DROP TABLE records_tags; DROP TABLE records_chars; DROP TABLE catalog_state;
+                DROP TRIGGER record_counts_insert; DROP TRIGGER record_counts_delete; DROP TRIGGER record_counts_update; DROP TABLE record_counts; PRAGMA user_version = 5;
                 """)
         }
         _ = try CatalogStore(path: test.path)

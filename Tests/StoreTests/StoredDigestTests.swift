@@ -58,7 +58,7 @@ import TestSupport
         try await test.store.refreshUnified()
         do {
             let old = try Connection(path: test.path)
-            try old.execute("DROP TABLE catalog_state; PRAGMA user_version = 6;")
+            try old.execute("DROP TABLE catalog_state; DROP TRIGGER record_counts_insert; DROP TRIGGER record_counts_delete; DROP TRIGGER record_counts_update; DROP TABLE record_counts; PRAGMA user_version = 6;")
         }
         _ = try CatalogStore(path: test.path)
         let reader = try test.reader()

@@ -13,10 +13,15 @@ enum StatsCommand: Command {
             Counts the unified catalog: the records of every origin this node holds (its own and
             its peers'). total counts every record, expired ones included; expired counts those past
             valid_through; deleted counts tombstones; clusters counts unified entries (one project
-            listed by several origins is one cluster); catalog_digest is the SHA-256 digest of the
-            unified catalog (protocols/merge.md), equal on every node that holds the same logs.
-            JSON keys: total, expired, deleted, clusters, catalog_digest, by_kind, by_industry,
-            by_origin, by_stage, by_region, by_finance_type (each value → count).
+            listed by several origins is one cluster); clusters_by_region counts, for each region,
+            the clusters with a member of that region (a record's region is its
+            organization.region; a cluster listed in two regions counts under both);
+            catalog_digest is the SHA-256 digest of the unified catalog (protocols/merge.md), equal
+            on every node that holds the same logs. The counts are kept by the store as records are
+            written; the digest and the clusters are stored at the end of each merge run.
+            JSON keys: total, expired, deleted, clusters, clusters_by_region, catalog_digest,
+            pending_merge, by_kind, by_industry, by_origin, by_stage, by_region, by_finance_type
+            (each value → count).
             """,
         options: [.flag("--json", "Print JSON.")])
 
@@ -29,6 +34,7 @@ enum StatsCommand: Command {
             ("by_kind", "kind", stats.byKind), ("by_industry", "industry", stats.byIndustry),
             ("by_origin", "origin", stats.byOrigin), ("by_stage", "stage", stats.byStage),
             ("by_region", "region", stats.byRegion), ("by_finance_type", "finance", stats.byFinanceType),
+            ("clusters_by_region", "region", stats.clustersByRegion),
         ]
         if context.arguments.flag("--json") {
             context.out.json(CatalogJSON.stats(stats, node: reader.node.id))
