@@ -124,6 +124,7 @@ public struct NodeAPI: HTTPHandler {
             default: return try project(id: id)
             }
         case .importProjects: return try importProjects(request)
+        case .cluster(let id): return try cluster(id: id, request)
         }
     }
 
@@ -195,6 +196,26 @@ public struct NodeAPI: HTTPHandler {
         }
         guard let found else { throw APIError.notFound("no record \(text)") }
         return json(found.jsonValue(nodeFields: true, maskContact: true))
+    }
+
+    private func cluster(id text: String, _ request: HTTPRequest) throws -> HTTPResponse {
+        var limit = ClusterRead.maxMembers
+        if let value = request.query["limit"] {
+            guard let parsed = Int(value), (1...ClusterRead.maxMembers).contains(parsed) else {
+                throw APIError.badRequest("limit must be 1–\(ClusterRead.maxMembers)")
+            }
+            limit = parsed
+        }
+        let cursor = request.query["cursor"]
+        if let cursor, RecordID(cursor) == nil { throw APIError.badRequest("cursor must be a member id from an earlier answer") }
+        let found = try pool.with { readers -> ClusterRead? in
+            guard let id = RecordID(text.contains(":") ? text : "\(readers.catalog.node.id):\(text)") else {
+                throw APIError.badRequest("\(text) is not a record id")
+            }
+            return try readers.catalog.cluster(of: id, limit: limit, cursor: cursor)
+        }
+        guard let found else { throw APIError.notFound("no cluster has a member \(text)") }
+        return json(found.json)
     }
 
     // MARK: Admin writes

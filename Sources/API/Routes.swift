@@ -21,6 +21,8 @@ enum Route: Sendable, Equatable {
     case project(id: String)
     /// `POST /v1/projects/import`
     case importProjects
+    /// `GET /v1/clusters/{id}`: the cluster a record is a member of, with its members' proofs.
+    case cluster(id: String)
 
     /// The route of a decoded request path, or nil for 404.
     init?(path: String) {
@@ -36,12 +38,21 @@ enum Route: Sendable, Equatable {
         case "/v1/peers": self = .peers
         case "/v1/projects/import": self = .importProjects
         default:
-            let prefix = "/v1/projects/"
-            guard path.hasPrefix(prefix), path.count > prefix.count, path.count < prefix.count + 120 else { return nil }
-            let id = String(path.dropFirst(prefix.count))
-            guard !id.contains("/") else { return nil }
-            self = .project(id: id)
+            if let id = Self.identifier(path, after: "/v1/projects/") {
+                self = .project(id: id)
+            } else if let id = Self.identifier(path, after: "/v1/clusters/") {
+                self = .cluster(id: id)
+            } else {
+                return nil
+            }
         }
+    }
+
+    /// The id that follows `prefix` in `path`: one path segment under 120 characters.
+    private static func identifier(_ path: String, after prefix: String) -> String? {
+        guard path.hasPrefix(prefix), path.count > prefix.count, path.count < prefix.count + 120 else { return nil }
+        let id = String(path.dropFirst(prefix.count))
+        return id.contains("/") ? nil : id
     }
 
     /// The methods the route answers.
@@ -83,6 +94,7 @@ enum Route: Sendable, Equatable {
         case .peers: "peers"
         case .project: "project"
         case .importProjects: "import"
+        case .cluster: "cluster"
         }
     }
 }

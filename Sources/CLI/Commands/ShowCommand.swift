@@ -15,15 +15,42 @@ enum ShowCommand: Command {
     static let spec = CommandSpec(
         name: "show",
         summary: "Print one record as JSON.",
-        usage: "ID [--masked]",
-        discussion: "ID is origin:local-id, or a local id of this node. Exits 1 when there is no such record.",
+        usage: "ID [--masked] | ID --unified [--limit N] [--cursor ID]",
+        discussion: """
+            ID is origin:local-id, or a local id of this node. Exits 1 when there is no such record,
+            2 when ID is not a record id.
+            With --unified, prints the cluster of the unified catalog that ID is a member of, as
+            GET /v1/clusters/{id} answers it: {"cluster", "steward", "record", "conflicts",
+            "members": [{"id", "origin", "version", "stage", "entry": {"seq", "line", "body",
+            "inclusion"}}], "members_total", "limit", "cursor", "origins": {ORIGIN: {"checkpoint",
+            "key_statements"}}}. Each member comes with its log entry line and body line as its
+            origin published them and the inclusion proof of the entry under the origin's signed
+            checkpoint, so that anyone holding the origins' root keys can check every member
+            (protocols/clusters.md says how, and what that proves). At most 100 members per answer
+            (--limit 1–100); "cursor", when not null, is given back with --cursor for the next ones.
+            """,
         positionals: [("ID", "The record id.")],
-        options: [.flag("--masked", "Mask the contact as the public sees it (张**, 138****5678).")],
+        options: [
+            .flag("--masked", "Mask the contact as the public sees it (张**, 138****5678)."),
+            .flag("--unified", "Print the record's cluster with its members' entries and proofs."),
+            OptionSpec(name: "--limit", value: "N", help: "With --unified: members per answer, 1–100 (default 100)."),
+            OptionSpec(name: "--cursor", value: "ID", help: "With --unified: continue after this member (the cursor of the previous answer)."),
+        ],
         minPositionals: 1, maxPositionals: 1)
 
     static func run(_ context: Context) async throws {
         let reader = try CatalogReader(path: context.data.database)
         let id = try recordID(context.arguments.positionals[0], node: reader.node.id)
+        if context.arguments.flag("--unified") {
+            let limit = try context.arguments.integer("--limit", default: ClusterRead.maxMembers, in: 1...ClusterRead.maxMembers)
+            let cursor = context.arguments.value("--cursor")
+            if let cursor, RecordID(cursor) == nil { throw CLIError.usage("--cursor \(cursor): not a member id") }
+            guard let cluster = try reader.cluster(of: id, limit: limit, cursor: cursor) else {
+                throw StoreError.notFound(id.description)
+            }
+            context.out.json(cluster.json)
+            return
+        }
         guard let project = try reader.project(id) else {
             if let version = try reader.tombstoneVersion(id) {
                 throw CLIError.failure("\(id) was deleted (tombstone at version \(version))")
