@@ -1,0 +1,166 @@
+public import Catalog
+import Foundation
+public import JSON
+public import Query
+public import Store
+
+/// Matching over the unified catalog (protocols/matching.md), shared by `GET /v1/matches` and
+/// `kechuang match`: the store retrieves candidates with a cap, `Matcher` scores them.
+public struct MatchService: Sendable {
+    public let matcher: Matcher
+    /// Records retrieved through the full-text index per request, at most.
+    public var candidateCap = 300
+    /// Finance products read per request, at most.
+    public var financeCap = 2_000
+    /// Pairs of each challenge kept for `--all`: its best, and its best cross-region.
+    public var pairsPerChallenge = 5
+
+    public init(lexicon: MatchLexicon) {
+        matcher = Matcher(lexicon: lexicon)
+    }
+
+    /// The project's own lexicon (embedded) with the files of `--lexicon` added.
+    ///
+    /// - Throws: `MatchLexiconError` (`FILE:LINE: problem`) for a malformed file.
+    public static func lexicon(adding files: [(name: String, text: String)] = []) throws -> MatchLexicon {
+        var lexicon = try MatchLexicon(parsing: DomainLexicon.tsv, file: "DomainLexicon.tsv")
+        for file in files { try lexicon.add(parsing: file.text, file: file.name) }
+        return lexicon
+    }
+
+    /// Parses the `for` id; a local id is taken as the node's own.
+    public static func subjectID(_ text: String, node: String) throws -> RecordID {
+        guard text.count <= 100, let id = RecordID(text.contains(":") ? text : "\(node):\(text)") else {
+            throw APIError.badRequest("\(text) is not a record id")
+        }
+        return id
+    }
+
+    /// The ranked matches of the project `id`.
+    ///
+    /// - Throws: `APIError` 404 for an unknown id, 400 for a kind the subject cannot be matched with.
+    public func match(_ id: RecordID, request: MatchRequest, reader: CatalogReader) throws -> (subject: ClusterProject, results: [MatchResult]) {
+        guard let subject = try reader.clusterProject(of: id) else { throw APIError.notFound("no record \(id)") }
+        let kinds: [ProjectKind]
+        do {
+            kinds = try Matcher.targetKinds(for: subject.project.kind, requested: request.kind)
+        } catch let error as MatchError {
+            throw APIError.badRequest(error.message)
+        }
+        let text = MatchText(subject.project, lexicon: matcher.lexicon)
+        let statistics = try statistics(for: [text], reader: reader)
+        var candidates: [ClusterProject] = []
+        let textKinds = kinds.filter { $0 != .finance }
+        if subject.project.kind == .finance, case .finance(let product) = subject.project.details {
+            let terms = matcher.retrievalTerms(text, statistics: statistics)
+            candidates = try reader.matchCandidates(terms: terms, kinds: textKinds, cap: candidateCap)
+            candidates += try reader.matchCandidates(
+                kinds: textKinds, industries: product.eligibleIndustries, regions: product.eligibleRegions, cap: candidateCap)
+        } else if !textKinds.isEmpty {
+            candidates = try reader.matchCandidates(terms: matcher.retrievalTerms(text, statistics: statistics), kinds: textKinds, cap: candidateCap)
+        }
+        if kinds.contains(.finance) { candidates += try reader.financeCandidates(cap: financeCap) }
+        let candidateTexts = candidates.map { MatchText($0.project, lexicon: matcher.lexicon) }
+        let full = try self.statistics(for: [text] + candidateTexts, reader: reader)
+        return (subject, try matcher.rank(subject, candidates: candidates, request: request, statistics: full))
+    }
+
+    /// The catalog's size and the frequencies of every character pair and term pair the texts hold.
+    func statistics(for texts: [MatchText], reader: CatalogReader) throws -> MatchStatistics {
+        var pairs: Set<String> = []
+        for text in texts {
+            pairs.formUnion(text.pairs)
+            for term in Array(text.groups.values) + Array(text.relatedGroups.values) + text.keywords {
+                pairs.formUnion(MatchText.pairs(of: Array(term.unicodeScalars)))
+            }
+        }
+        return MatchStatistics(documents: try reader.recordCount(), pairFrequency: try reader.pairFrequencies(pairs))
+    }
+
+    /// The strongest challenge–solution pairs of the whole catalog, each pair once: every
+    /// current challenge's best `pairsPerChallenge` solutions and best cross-region ones.
+    public func allPairs(reader: CatalogReader, today: String) throws -> [StoredMatchPair] {
+        var pairs: [MatchPair] = []
+        for challenge in try reader.challengeClusters() where !MatchRequest.isExpired(challenge.project, today: today) {
+            var seen: Set<String> = []
+            for cross in [false, true] {
+                let request = MatchRequest(limit: pairsPerChallenge, crossRegion: cross, today: today)
+                for result in try match(challenge.id, request: request, reader: reader).results where seen.insert(result.candidate.cluster).inserted {
+                    pairs.append(MatchPair(a: challenge, b: result.candidate, score: result.score, reasons: result.reasons))
+                }
+            }
+        }
+        pairs.sort {
+            if $0.score != $1.score { return $0.score > $1.score }
+            if $0.a.id != $1.a.id { return $0.a.id.description < $1.a.id.description }
+            return $0.b.id.description < $1.b.id.description
+        }
+        return pairs.map { pair in
+            StoredMatchPair(
+                crossRegion: pair.a.isCrossRegion(with: pair.b),
+                industries: Array(Set([pair.a.project.industry.rawValue, pair.b.project.industry.rawValue])).sorted(),
+                regions: Array(Set(pair.a.regions + pair.b.regions)).sorted(),
+                json: JSONWriter.string(MatchJSON.pair(pair), pretty: false))
+        }
+    }
+
+    /// The `--all` pairs filtered and cut to `limit`, as `{"pairs": […]}`.
+    public static func allAnswer(
+        _ stored: [StoredMatchPair], crossRegion: Bool, industry: Industry?, region: Region?, limit: Int
+    ) throws -> JSONValue {
+        var pairs: [JSONValue] = []
+        for pair in stored {
+            if crossRegion && !pair.crossRegion { continue }
+            if let industry, !pair.industries.contains(industry.rawValue) { continue }
+            if let region, !pair.regions.contains(region.code) { continue }
+            pairs.append(try JSONParser.parse(pair.json))
+            if pairs.count == limit { break }
+        }
+        return ["pairs": .array(pairs)]
+    }
+
+    /// The key the stored `--all` pairs are computed for: the catalog generation and the day
+    /// (what is expired moves with the date).
+    public static func allKey(reader: CatalogReader, today: String) throws -> String {
+        "\(try reader.catalogGeneration())/\(today)"
+    }
+}
+
+/// The JSON shapes of matching, shared by the HTTP API and `kechuang match --json`.
+public enum MatchJSON {
+    /// `{"for": {"id", "cluster", "kind", "title", "region"}, "results": [result]}`.
+    public static func answer(subject: ClusterProject, results: [MatchResult]) -> JSONValue {
+        let project = subject.project
+        return [
+            "for": [
+                "id": .string(project.id.description), "cluster": .string(subject.cluster), "kind": .string(project.kind.rawValue),
+                "title": .string(project.title), "region": .string(project.organization.region.code),
+            ],
+            "results": .array(results.map { side($0.candidate, score: $0.score, reasons: $0.reasons) }),
+        ]
+    }
+
+    /// `{"a": side, "b": side, "score", "reasons"}`.
+    public static func pair(_ pair: MatchPair) -> JSONValue {
+        ["a": side(pair.a), "b": side(pair.b), "score": .number(pair.score), "reasons": reasons(pair.reasons)]
+    }
+
+    /// `{"id", "cluster", "kind", "title", "origin", "region", "organization", "stage", "trl"}`,
+    /// with `score` and `reasons` for a result.
+    static func side(_ side: ClusterProject, score: Double? = nil, reasons: [MatchReason]? = nil) -> JSONValue {
+        let project = side.project
+        var object: [String: JSONValue] = [
+            "id": .string(project.id.description), "cluster": .string(side.cluster), "kind": .string(project.kind.rawValue),
+            "title": .string(project.title), "origin": .string(project.origin), "region": .string(project.organization.region.code),
+            "organization": .string(project.organization.name), "stage": .string(project.stage.rawValue),
+            "trl": project.trl.map { .number(Double($0)) } ?? .null,
+        ]
+        if let score { object["score"] = .number(score) }
+        if let reasons { object["reasons"] = Self.reasons(reasons) }
+        return .object(object)
+    }
+
+    static func reasons(_ reasons: [MatchReason]) -> JSONValue {
+        .array(reasons.map { ["code": .string($0.code), "text": .string($0.text), "weight": .number($0.weight)] })
+    }
+}

@@ -1,0 +1,27 @@
+/// The weights of a score's components (protocols/matching.md, "How a score is made").
+///
+/// A solution's components sum to at most 1: `terms` + `sharedText` + `industry` + `trl` +
+/// `budget` + `modes`; a finance pair's: three eligibility components + `amount` + `financeText`.
+public struct MatchWeights: Sendable, Hashable {
+    /// The IDF-weighted share of the demand's concepts (lexicon groups, keywords) the supply names.
+    public var terms: Double
+    /// What a related term (rather than a synonym) counts for, as a share of the concept's IDF.
+    public var relatedCredit: Double
+    /// The IDF-weighted share of the demand's character pairs the supply's text holds.
+    public var sharedText: Double
+    public var industry: Double
+    public var trl: Double
+    public var budget: Double
+    public var modes: Double
+    /// A finance product that names the project's industry, stage or region.
+    public var eligibleNamed: Double
+    /// A finance product open to every industry, stage or region.
+    public var eligibleOpen: Double
+    public var amount: Double
+    public var financeText: Double
+
+    /// Placeholder: equal shares, set before the evaluation set exists; not tuned.
+    public static let standard = MatchWeights(
+        terms: 1.0 / 6, relatedCredit: 1, sharedText: 1.0 / 6, industry: 1.0 / 6, trl: 1.0 / 6, budget: 1.0 / 6, modes: 1.0 / 6,
+        eligibleNamed: 0.2, eligibleOpen: 0.2, amount: 0.2, financeText: 0.2)
+}
