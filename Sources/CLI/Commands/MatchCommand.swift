@@ -51,18 +51,7 @@ enum MatchCommand: Command {
     static func run(_ context: Context) async throws {
         let arguments = context.arguments
         let limit = try arguments.integer("--limit", default: 10, in: 1...100)
-        var files: [(name: String, text: String)] = []
-        for path in arguments.all("--lexicon") {
-            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.usage("\(path): cannot read the lexicon file") }
-            guard let text = String(data: data, encoding: .utf8) else { throw CLIError.usage("\(path):1: not UTF-8 text") }
-            files.append((path, text))
-        }
-        let lexicon: MatchLexicon
-        do {
-            lexicon = try MatchService.lexicon(adding: files)
-        } catch let error as MatchLexiconError {
-            throw CLIError.usage(error.description)
-        }
+        let lexicon = try lexicon(context)
         let service = MatchService(lexicon: lexicon)
         let today = DateText.date(context.now)
         if arguments.flag("--all") {
@@ -154,6 +143,21 @@ enum MatchCommand: Command {
             for reason in pair["reasons"]?.arrayValue ?? [] where (reason["weight"]?.doubleValue ?? 0) > 0 {
                 context.out.line("           " + (reason["text"]?.stringValue ?? ""))
             }
+        }
+    }
+
+    /// The shipped lexicon with the `--lexicon` files added; a malformed file is bad input.
+    static func lexicon(_ context: Context) throws -> MatchLexicon {
+        var files: [(name: String, text: String)] = []
+        for path in context.arguments.all("--lexicon") {
+            guard let data = FileManager.default.contents(atPath: path) else { throw CLIError.usage("\(path): cannot read the lexicon file") }
+            guard let text = String(data: data, encoding: .utf8) else { throw CLIError.usage("\(path):1: not UTF-8 text") }
+            files.append((path, text))
+        }
+        do {
+            return try MatchService.lexicon(adding: files)
+        } catch let error as MatchLexiconError {
+            throw CLIError.usage(error.description)
         }
     }
 
