@@ -80,6 +80,8 @@ let package = Package(
             name: "APITests",
             dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "Query", "Store", "TestSupport"], exclude: ["Evaluation"]),
         .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "Sync", "TestSupport"]),
     ]
 )
