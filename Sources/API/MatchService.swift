@@ -60,7 +60,10 @@ public struct MatchService: Sendable {
             candidates = try reader.matchCandidates(terms: matcher.retrievalTerms(text, statistics: statistics), kinds: textKinds, cap: candidateCap)
         }
         if kinds.contains(.finance) { candidates += try reader.financeCandidates(cap: financeCap) }
-        let candidateTexts = candidates.map { MatchText($0.project, lexicon: matcher.lexicon) }
+        // IDF is read for the demand side's pairs and terms only (the side whose concepts and
+        // pairs a score weighs): the subject's, and the candidates' when they are the demand.
+        let demandCandidates = candidates.filter { $0.project.kind == .challenge || subject.project.kind == .finance }
+        let candidateTexts = demandCandidates.map { MatchText($0.project, lexicon: matcher.lexicon) }
         let full = try self.statistics(for: [text] + candidateTexts, reader: reader)
         return (subject, try matcher.rank(subject, candidates: candidates, request: request, statistics: full))
     }

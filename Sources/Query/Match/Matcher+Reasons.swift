@@ -143,8 +143,34 @@ extension Matcher {
             }
         }
         guard total > 0, shared > 0 else { return (0, []) }
-        let named = common.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(5).map(\.0)
-        return (shared / total, Array(named))
+        // Name the rarest shared pairs, each grown to the longest run of the demand's text
+        // around it that the supply's text holds too (毫米 → 毫米波雷达), each run once.
+        var named: [String] = []
+        for (pair, _) in common.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }) {
+            guard named.count < 4, !named.contains(where: { $0.contains(pair) }) else { continue }
+            let run = Self.sharedRun(around: pair, in: demand, heldBy: supply)
+            named.removeAll { run.contains($0) }
+            named.append(run)
+        }
+        return (shared / total, named)
+    }
+
+    /// The longest run of letters and digits of `demand` containing `pair` that `supply` holds.
+    static func sharedRun(around pair: String, in demand: MatchText, heldBy supply: MatchText) -> String {
+        let text = demand.folded
+        let needle = Array(pair.unicodeScalars)
+        var best = pair
+        var start = 0
+        while start + needle.count <= text.count {
+            defer { start += 1 }
+            guard text[start..<(start + needle.count)].elementsEqual(needle) else { continue }
+            var low = start, high = start + needle.count
+            func held(_ low: Int, _ high: Int) -> Bool { supply.contains(String(String.UnicodeScalarView(text[low..<high]))) }
+            while high < text.count, MatchText.isWord(text[high]), held(low, high + 1) { high += 1 }
+            while low > 0, MatchText.isWord(text[low - 1]), held(low - 1, high) { low -= 1 }
+            if high - low > best.unicodeScalars.count { best = String(String.UnicodeScalarView(text[low..<high])) }
+        }
+        return best
     }
 
     // MARK: Values
