@@ -50,7 +50,11 @@ import Testing
         try Self.importRecords(beijing, [
             Self.record(
                 "bj-gas-001", kind: "achievement", title: "开放光路燃气泄漏报警系统", summary: "燃气泄漏报警与巡检一体化。",
-                keywords: ["燃气泄漏报警", "光学遥测"], region: "beijing", extra: Self.supply)
+                keywords: ["燃气泄漏报警", "光学遥测"], region: "beijing", extra: Self.supply),
+            // Beijing lists Sichuan's module too: one cluster, one project, listed once.
+            Self.record(
+                "bj-gas-002", kind: "technology", title: "可调谐半导体激光甲烷检测模组（北京推介）", summary: "基于TDLAS的激光甲烷检测，免标定。",
+                keywords: ["激光甲烷检测", "TDLAS"], region: "beijing", extra: Self.supply + #", "same_as": ["sichuan:sc-gas-001"]"#),
         ])
         for node in nodes { try node.serve() }
         for node in nodes {
@@ -62,9 +66,14 @@ import Testing
         #expect(answer["for"]?["region"]?.stringValue == "chongqing")
         let results = answer["results"]?.arrayValue ?? []
         let ids = results.compactMap { $0["id"]?.stringValue }
-        for expected in ["sichuan:sc-gas-001", "beijing:bj-gas-001", "chongqing:cq-gas-002"] {
+        for expected in ["beijing:bj-gas-001", "chongqing:cq-gas-002"] {
             #expect(ids.contains(expected), "\(ids)")
         }
+        let clusters = results.compactMap { $0["cluster"]?.stringValue }
+        #expect(Set(clusters).count == clusters.count, "a cluster is listed once: \(clusters)")
+        let module = try #require(results.first { $0["cluster"]?.stringValue == "beijing:bj-gas-002" }, "\(clusters)")
+        #expect(["sichuan:sc-gas-001", "beijing:bj-gas-002"].contains(module["id"]?.stringValue ?? ""))
+        #expect(!(ids.contains("sichuan:sc-gas-001") && ids.contains("beijing:bj-gas-002")), "\(ids)")
         var previous = 1.0
         for result in results {
             let score = try #require(result["score"]?.doubleValue)
@@ -74,7 +83,7 @@ import Testing
             let sum = reasons.reduce(0.0) { $0 + ($1["weight"]?.doubleValue ?? 0) }
             #expect(abs(sum - score) <= 0.001, "\(result)")
         }
-        let sichuanResult = try #require(results.first { $0["id"]?.stringValue == "sichuan:sc-gas-001" })
+        let sichuanResult = module
         let texts = (sichuanResult["reasons"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }
         #expect(texts.contains { $0.contains("激光甲烷检测") }, "\(texts)")
         #expect(texts.contains { $0.contains("TRL 7") && $0.contains("≥ 6") }, "\(texts)")
@@ -85,7 +94,8 @@ import Testing
 
         let cross = try beijing.cli.json("match", "chongqing:cq-gas-001", "--cross-region", "--json")
         let crossIDs = (cross["results"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
-        #expect(crossIDs.contains("sichuan:sc-gas-001") && crossIDs.contains("beijing:bj-gas-001"), "\(crossIDs)")
+        let crossClusters = (cross["results"]?.arrayValue ?? []).compactMap { $0["cluster"]?.stringValue }
+        #expect(crossClusters.contains("beijing:bj-gas-002") && crossIDs.contains("beijing:bj-gas-001"), "\(crossIDs)")
         #expect(!crossIDs.contains { $0.hasPrefix("chongqing:") }, "\(crossIDs)")
 
         let http = try JSONParser.parse(Array(try chongqing.get("/v1/matches?for=chongqing:cq-gas-001&cross_region=true").utf8))
@@ -93,7 +103,7 @@ import Testing
 
         let all = try chongqing.cli.json("match", "--all", "--cross-region", "--limit", "100", "--json")
         let pairs = all["pairs"]?.arrayValue ?? []
-        #expect(pairs.contains { $0["a"]?["id"]?.stringValue == "chongqing:cq-gas-001" && $0["b"]?["id"]?.stringValue == "sichuan:sc-gas-001" })
+        #expect(pairs.contains { $0["a"]?["id"]?.stringValue == "chongqing:cq-gas-001" && $0["b"]?["cluster"]?.stringValue == "beijing:bj-gas-002" })
         #expect(!pairs.contains { $0["a"]?["region"]?.stringValue == $0["b"]?["region"]?.stringValue }, "\(pairs)")
     }
 
