@@ -38,59 +38,60 @@ public struct MatchService: Sendable {
 
     /// The ranked matches of the project `id`.
     ///
+    /// - Parameter session: caches of clusters, texts and frequencies, shared by the requests of
+    ///   one `--all` run (one catalog state); a new one per request otherwise.
     /// - Throws: `APIError` 404 for an unknown id, 400 for a kind the subject cannot be matched with.
-    public func match(_ id: RecordID, request: MatchRequest, reader: CatalogReader) throws -> (subject: ClusterProject, results: [MatchResult]) {
-        guard let subject = try reader.clusterProject(of: id) else { throw APIError.notFound("no record \(id)") }
+    public func match(
+        _ id: RecordID, request: MatchRequest, reader: CatalogReader, session: MatchSession = MatchSession()
+    ) throws -> (subject: ClusterProject, results: [MatchResult]) {
+        guard let subject = try session.cluster(of: id, reader: reader) else { throw APIError.notFound("no record \(id)") }
         let kinds: [ProjectKind]
         do {
             kinds = try Matcher.targetKinds(for: subject.project.kind, requested: request.kind)
         } catch let error as MatchError {
             throw APIError.badRequest(error.message)
         }
-        let text = MatchText(subject.project, lexicon: matcher.lexicon)
-        let statistics = try statistics(for: [text], reader: reader)
-        var candidates: [ClusterProject] = []
+        let text = session.text(subject, lexicon: matcher.lexicon)
+        let statistics = try session.statistics(for: [text], reader: reader)
+        var ids: [RecordID] = []
         let textKinds = kinds.filter { $0 != .finance }
-        if subject.project.kind == .finance, case .finance(let product) = subject.project.details {
-            let terms = matcher.retrievalTerms(text, statistics: statistics)
-            candidates = try reader.matchCandidates(terms: terms, kinds: textKinds, cap: candidateCap)
-            candidates += try reader.matchCandidates(
-                kinds: textKinds, industries: product.eligibleIndustries, regions: product.eligibleRegions, cap: candidateCap)
-        } else if !textKinds.isEmpty {
-            candidates = try reader.matchCandidates(terms: matcher.retrievalTerms(text, statistics: statistics), kinds: textKinds, cap: candidateCap)
+        if !textKinds.isEmpty {
+            ids = try reader.matchCandidates(terms: matcher.retrievalTerms(text, statistics: statistics), kinds: textKinds, cap: candidateCap)
         }
-        if kinds.contains(.finance) { candidates += try reader.financeCandidates(cap: financeCap) }
+        if subject.project.kind == .finance, case .finance(let product) = subject.project.details {
+            ids += try reader.matchCandidates(
+                kinds: textKinds, industries: product.eligibleIndustries, regions: product.eligibleRegions, cap: candidateCap)
+        }
+        if kinds.contains(.finance) { ids += try reader.financeCandidates(cap: financeCap) }
+        var candidates: [ClusterProject] = []
+        var seen: Set<String> = []
+        for id in ids {
+            guard let candidate = try session.cluster(of: id, reader: reader), seen.insert(candidate.cluster).inserted else { continue }
+            candidates.append(candidate)
+        }
         // IDF is read for the demand side's pairs and terms only (the side whose concepts and
         // pairs a score weighs): the subject's, and the candidates' when they are the demand.
         let demandCandidates = candidates.filter { $0.project.kind == .challenge || subject.project.kind == .finance }
-        let candidateTexts = demandCandidates.map { MatchText($0.project, lexicon: matcher.lexicon) }
-        let full = try self.statistics(for: [text] + candidateTexts, reader: reader)
-        return (subject, try matcher.rank(subject, candidates: candidates, request: request, statistics: full))
-    }
-
-    /// The catalog's size and the frequencies of every character pair and term pair the texts hold.
-    func statistics(for texts: [MatchText], reader: CatalogReader) throws -> MatchStatistics {
-        var pairs: Set<String> = []
-        for text in texts {
-            pairs.formUnion(text.pairs)
-            for term in Array(text.groups.values) + Array(text.relatedGroups.values) + text.keywords {
-                pairs.formUnion(MatchText.pairs(of: Array(term.unicodeScalars)))
-            }
-        }
-        return MatchStatistics(documents: try reader.recordCount(), pairFrequency: try reader.pairFrequencies(pairs))
+        let full = try session.statistics(for: [text] + demandCandidates.map { session.text($0, lexicon: matcher.lexicon) }, reader: reader)
+        let results = try matcher.rank(
+            subject, candidates: candidates, request: request, statistics: full, text: { session.text($0, lexicon: matcher.lexicon) })
+        return (subject, results)
     }
 
     /// The strongest challenge–solution pairs of the whole catalog, each pair once: every
     /// current challenge's best `pairsPerChallenge` solutions and best cross-region ones.
     public func allPairs(reader: CatalogReader, today: String) throws -> [StoredMatchPair] {
         var pairs: [MatchPair] = []
+        let session = MatchSession()
         for challenge in try reader.challengeClusters() where !MatchRequest.isExpired(challenge.project, today: today) {
+            // One ranking per challenge: its best, and its best cross-region, from the top 100.
+            let request = MatchRequest(limit: 100, today: today)
+            let results = try match(challenge.id, request: request, reader: reader, session: session).results
+            let best = results.prefix(pairsPerChallenge)
+            let cross = results.filter { challenge.isCrossRegion(with: $0.candidate) }.prefix(pairsPerChallenge)
             var seen: Set<String> = []
-            for cross in [false, true] {
-                let request = MatchRequest(limit: pairsPerChallenge, crossRegion: cross, today: today)
-                for result in try match(challenge.id, request: request, reader: reader).results where seen.insert(result.candidate.cluster).inserted {
-                    pairs.append(MatchPair(a: challenge, b: result.candidate, score: result.score, reasons: result.reasons))
-                }
+            for result in Array(best) + Array(cross) where seen.insert(result.candidate.cluster).inserted {
+                pairs.append(MatchPair(a: challenge, b: result.candidate, score: result.score, reasons: result.reasons))
             }
         }
         pairs.sort {
@@ -128,6 +129,57 @@ public struct MatchService: Sendable {
         "\(try reader.catalogGeneration())/\(today)"
     }
 }
+
+/// Caches for the requests of one catalog state: clusters by record, texts by cluster, pair
+/// frequencies and the record count. Not shared between threads.
+public final class MatchSession {
+    private var clusters: [RecordID: ClusterProject?] = [:]
+    private var texts: [String: MatchText] = [:]
+    private var frequencies: [UInt64: Int] = [:]
+    private var asked: Set<UInt64> = []
+    private var documents: Int?
+
+    public init() {}
+
+    func cluster(of id: RecordID, reader: CatalogReader) throws -> ClusterProject? {
+        if let known = clusters[id] { return known }
+        let found = try reader.clusterProject(of: id)
+        clusters[id] = .some(found)
+        return found
+    }
+
+    func text(_ cluster: ClusterProject, lexicon: MatchLexicon) -> MatchText {
+        if let known = texts[cluster.cluster] { return known }
+        let text = MatchText(cluster.project, lexicon: lexicon)
+        texts[cluster.cluster] = text
+        return text
+    }
+
+    /// The catalog's size and the frequencies of the texts' character pairs and of their terms'.
+    func statistics(for texts: [MatchText], reader: CatalogReader) throws -> MatchStatistics {
+        var wanted: Set<UInt64> = []
+        for text in texts {
+            wanted.formUnion(text.pairs)
+            for term in Array(text.groups.values) + Array(text.relatedGroups.values) + text.keywords {
+                wanted.formUnion(MatchText.pairs(of: Array(term.unicodeScalars)))
+            }
+        }
+        wanted.subtract(asked)
+        if !wanted.isEmpty {
+            let found = try reader.pairFrequencies(Set(wanted.map(MatchText.string(pair:))))
+            for (pair, count) in found {
+                let scalars = Array(pair.unicodeScalars)
+                if scalars.count == 2 { frequencies[MatchText.pair(scalars[0], scalars[1])] = count }
+            }
+            asked.formUnion(wanted)
+        }
+        if documents == nil { documents = try reader.recordCount() }
+        return MatchStatistics(documents: documents ?? 0, pairFrequency: frequencies)
+    }
+}
+
+@available(*, unavailable)
+extension MatchSession: Sendable {}
 
 /// The JSON shapes of matching, shared by the HTTP API and `kechuang match --json`.
 public enum MatchJSON {

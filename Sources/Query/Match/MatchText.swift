@@ -11,8 +11,8 @@ public struct MatchText: Sendable {
     public let relatedGroups: [Int: String]
     /// Folded keywords, distinct, in order.
     public let keywords: [String]
-    /// Distinct character pairs of the fields (cut at punctuation and spaces).
-    public let pairs: Set<String>
+    /// Distinct character pairs of the fields (cut at punctuation and spaces), as `pair(_:_:)`.
+    public let pairs: Set<UInt64>
 
     public init(_ project: Project, lexicon: MatchLexicon) {
         var fields = [project.title, project.summary]
@@ -57,23 +57,33 @@ public struct MatchText: Sendable {
     }
 
     /// Adjacent pairs of letters or digits, runs cut at anything else (as `records_grams` indexes).
-    public static func pairs(of scalars: [Unicode.Scalar]) -> [String] {
-        var result: [String] = []
+    public static func pairs(of scalars: [Unicode.Scalar]) -> [UInt64] {
+        var result: [UInt64] = []
         var previous: Unicode.Scalar?
         for scalar in scalars {
             guard isWord(scalar) else {
                 previous = nil
                 continue
             }
-            if let first = previous {
-                var pair = String.UnicodeScalarView()
-                pair.append(first)
-                pair.append(scalar)
-                result.append(String(pair))
-            }
+            if let first = previous { result.append(pair(first, scalar)) }
             previous = scalar
         }
         return result
+    }
+
+    /// A pair of scalars as one number (cheaper to hash than a string).
+    public static func pair(_ first: Unicode.Scalar, _ second: Unicode.Scalar) -> UInt64 {
+        UInt64(first.value) << 32 | UInt64(second.value)
+    }
+
+    /// The two characters of a pair.
+    public static func string(pair: UInt64) -> String {
+        var text = String.UnicodeScalarView()
+        if let first = Unicode.Scalar(UInt32(pair >> 32)), let second = Unicode.Scalar(UInt32(pair & 0xFFFF_FFFF)) {
+            text.append(first)
+            text.append(second)
+        }
+        return String(text)
     }
 
     /// Letters and digits: the characters `records_grams` keeps inside tokens.

@@ -80,16 +80,17 @@ public struct MatchPair: Sendable, Hashable {
 public struct MatchStatistics: Sendable {
     /// Records in the catalog.
     public let documents: Int
-    /// Records holding each character pair (`records_grams`), for the pairs asked about.
-    public let pairFrequency: [String: Int]
+    /// Records holding each character pair (`records_grams`, keys `MatchText.pair`), for the
+    /// pairs asked about.
+    public let pairFrequency: [UInt64: Int]
 
-    public init(documents: Int, pairFrequency: [String: Int]) {
+    public init(documents: Int, pairFrequency: [UInt64: Int]) {
         self.documents = documents
         self.pairFrequency = pairFrequency
     }
 
     /// ln(1 + N / df): rare pairs weigh more; a pair the catalog lacks counts as held by one.
-    public func idf(pair: String) -> Double {
+    public func idf(pair: UInt64) -> Double {
         let df = max(pairFrequency[pair] ?? 1, 1)
         return log(1 + Double(max(documents, 1)) / Double(df))
     }
@@ -97,8 +98,7 @@ public struct MatchStatistics: Sendable {
     /// The IDF of a term: that of its rarest pair bounds its frequency from above.
     public func idf(term: String) -> Double {
         let pairs = MatchText.pairs(of: Array(term.unicodeScalars))
-        guard !pairs.isEmpty else { return idf(pair: term) }
-        return pairs.map { idf(pair: $0) }.max() ?? 0
+        return pairs.map { idf(pair: $0) }.max() ?? log(1 + Double(max(documents, 1)))
     }
 }
 

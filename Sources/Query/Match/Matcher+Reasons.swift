@@ -133,7 +133,7 @@ extension Matcher {
     /// the rarest shared pairs, each extended to the longest run both texts share around it.
     func pairOverlap(demand: MatchText, supply: MatchText, statistics: MatchStatistics) -> (share: Double, pairs: [String]) {
         var total = 0.0, shared = 0.0
-        var common: [(String, Double)] = []
+        var common: [(UInt64, Double)] = []
         for pair in demand.pairs {
             let idf = statistics.idf(pair: pair)
             total += idf
@@ -147,8 +147,8 @@ extension Matcher {
         // around it that the supply's text holds too (毫米 → 毫米波雷达), each run once.
         var named: [String] = []
         for (pair, _) in common.sorted(by: { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }) {
-            guard named.count < 4, !named.contains(where: { $0.contains(pair) }) else { continue }
-            let run = Self.sharedRun(around: pair, in: demand, heldBy: supply)
+            guard named.count < 4, !named.contains(where: { $0.contains(MatchText.string(pair: pair)) }) else { continue }
+            let run = Self.sharedRun(around: MatchText.string(pair: pair), in: demand, heldBy: supply)
             named.removeAll { run.contains($0) }
             named.append(run)
         }

@@ -49,25 +49,29 @@ public struct Matcher: Sendable {
             let (left, right) = (statistics.idf(pair: $0), statistics.idf(pair: $1))
             return left != right ? left > right : $0 < $1
         }
-        for pair in rare.prefix(pairs) { add(pair) }
+        for pair in rare.prefix(pairs) { add(MatchText.string(pair: pair)) }
         return terms
     }
 
     /// Ranks `candidates` for `subject`: leaves out the subject's own cluster, repeated clusters,
     /// expired records (unless asked), same-region clusters with `crossRegion`, kinds not asked
     /// for and ineligible finance pairs; orders by score descending, then id.
+    ///
+    /// - Parameter text: the text of a cluster (a caller may cache them).
     public func rank(
-        _ subject: ClusterProject, candidates: [ClusterProject], request: MatchRequest, statistics: MatchStatistics
+        _ subject: ClusterProject, candidates: [ClusterProject], request: MatchRequest, statistics: MatchStatistics,
+        text: ((ClusterProject) -> MatchText)? = nil
     ) throws -> [MatchResult] {
         let kinds = try Self.targetKinds(for: subject.project.kind, requested: request.kind)
-        let subjectText = MatchText(subject.project, lexicon: lexicon)
+        let textOf = text ?? { MatchText($0.project, lexicon: lexicon) }
+        let subjectText = textOf(subject)
         var seen: Set<String> = [subject.cluster]
         var results: [MatchResult] = []
         for candidate in candidates where kinds.contains(candidate.project.kind) {
             guard seen.insert(candidate.cluster).inserted else { continue }
             if !request.includeExpired && MatchRequest.isExpired(candidate.project, today: request.today) { continue }
             if request.crossRegion && !subject.isCrossRegion(with: candidate) { continue }
-            if let result = score(subject, subjectText, candidate, statistics: statistics) { results.append(result) }
+            if let result = score(subject, subjectText, candidate, textOf(candidate), statistics: statistics) { results.append(result) }
         }
         results.sort { $0.score != $1.score ? $0.score > $1.score : $0.candidate.id.description < $1.candidate.id.description }
         return Array(results.prefix(request.limit))
@@ -75,8 +79,9 @@ public struct Matcher: Sendable {
 
     /// The score of `candidate` for `subject`, or nil when the pair is not a match at all (a
     /// finance product the project is not eligible for, or nothing in common).
-    func score(_ subject: ClusterProject, _ subjectText: MatchText, _ candidate: ClusterProject, statistics: MatchStatistics) -> MatchResult? {
-        let candidateText = MatchText(candidate.project, lexicon: lexicon)
+    func score(
+        _ subject: ClusterProject, _ subjectText: MatchText, _ candidate: ClusterProject, _ candidateText: MatchText, statistics: MatchStatistics
+    ) -> MatchResult? {
         let reasons: [MatchReason]?
         switch (subject.project.kind, candidate.project.kind) {
         case (.finance, _):

@@ -56,12 +56,12 @@ extension CatalogReader {
         return ClusterProject(project: project, cluster: cluster, regions: regions.isEmpty ? [project.organization.region.code] : regions)
     }
 
-    /// The clusters of the records that best match `terms` (BM25 over `records_grams`), among
-    /// records of `kinds`, at most `cap` records read, in rank order, each cluster once.
+    /// The records that best match `terms` (BM25 over `records_grams`), among records of
+    /// `kinds`, at most `cap`, in rank order.
     ///
     /// A term of two or more letters or digits becomes the phrase of its character pairs (a
     /// substring match); the phrases are joined by OR.
-    public func matchCandidates(terms: [String], kinds: [ProjectKind], cap: Int) throws -> [ClusterProject] {
+    public func matchCandidates(terms: [String], kinds: [ProjectKind], cap: Int) throws -> [RecordID] {
         guard let expression = Self.pairExpression(terms), !kinds.isEmpty else { return [] }
         // The kind is tested on the joined row: an FTS5 query with a second MATCH in a subquery
         // runs that subquery per row (800 ms on 3,000 records, against 10 ms this way).
@@ -73,12 +73,12 @@ extension CatalogReader {
             ORDER BY g.rank, r.id LIMIT ?
             """
         ).query([.text(expression), .integer(Int64(cap))]) { $0.text(0) ?? "" }
-        return try clusters(ofRecords: ids)
+        return try Self.recordIDs(ids)
     }
 
-    /// The clusters of the records of `kinds` whose filter tags match: for a finance product,
-    /// the projects of its eligible industries and regions, newest first, at most `cap`.
-    public func matchCandidates(kinds: [ProjectKind], industries: [Industry], regions: [Region], cap: Int) throws -> [ClusterProject] {
+    /// The records of `kinds` whose filter tags match: for a finance product, the projects of
+    /// its eligible industries and regions, newest first, at most `cap`.
+    public func matchCandidates(kinds: [ProjectKind], industries: [Industry], regions: [Region], cap: Int) throws -> [RecordID] {
         guard !kinds.isEmpty else { return [] }
         var groups = [kinds.map { "\"k_\($0.rawValue)\"" }]
         if !industries.isEmpty { groups.append(industries.map { "\"i_\($0.rawValue)\"" }) }
@@ -91,14 +91,14 @@ extension CatalogReader {
             ) AS t ON t.rowid = r.rowid ORDER BY r.rowid DESC
             """
         ).query([.text(expression), .integer(Int64(cap))]) { $0.text(0) ?? "" }
-        return try clusters(ofRecords: ids)
+        return try Self.recordIDs(ids)
     }
 
-    /// The finance products' clusters, at most `cap` (from the kind index, not a scan).
-    public func financeCandidates(cap: Int) throws -> [ClusterProject] {
+    /// The finance products, at most `cap` (from the kind index, not a scan).
+    public func financeCandidates(cap: Int) throws -> [RecordID] {
         let ids = try connection.prepare("SELECT id FROM records WHERE kind = 'finance' ORDER BY id LIMIT ?")
             .query([.integer(Int64(cap))]) { $0.text(0) ?? "" }
-        return try clusters(ofRecords: ids)
+        return try Self.recordIDs(ids)
     }
 
     /// The clusters of the challenge records, for `match --all`, in cluster order.
@@ -145,15 +145,11 @@ extension CatalogReader {
         }
     }
 
-    private func clusters(ofRecords ids: [String]) throws -> [ClusterProject] {
-        var seen: Set<String> = []
-        var result: [ClusterProject] = []
-        for text in ids {
+    private static func recordIDs(_ texts: [String]) throws -> [RecordID] {
+        try texts.map { text in
             guard let id = RecordID(text) else { throw StoreError.corrupt("records.id \"\(text)\" is not a record id") }
-            guard let found = try clusterProject(of: id), seen.insert(found.cluster).inserted else { continue }
-            result.append(found)
+            return id
         }
-        return result
     }
 
     /// `"a b c" OR "d e"`: each term's character pairs as a phrase; nil when no term has a pair.
