@@ -3,8 +3,12 @@ import Foundation
 
 extension Matcher {
     /// The components of a challenge–supply pair (protocols/matching.md, "A solution").
+    ///
+    /// With `describe` false the texts may leave out the shared runs (scoring only: the weights
+    /// are the same); the results shown are described again in full.
     func solutionReasons(
-        demand: ClusterProject, demandText: MatchText, supply: ClusterProject, supplyText: MatchText, statistics: MatchStatistics
+        demand: ClusterProject, demandText: MatchText, supply: ClusterProject, supplyText: MatchText, statistics: MatchStatistics,
+        describe: Bool = true
     ) -> [MatchReason]? {
         var reasons: [MatchReason] = []
         let terms = termOverlap(demand: demandText, supply: supplyText, statistics: statistics)
@@ -17,7 +21,7 @@ extension Matcher {
             reasons.append(MatchReason(
                 code: "related_terms", text: pairs.joined(separator: "，") + "属于相关技术。", weight: weights.terms * terms.relatedShare))
         }
-        let shared = pairOverlap(demand: demandText, supply: supplyText, statistics: statistics)
+        let shared = pairOverlap(demand: demandText, supply: supplyText, statistics: statistics, name: describe)
         if shared.share > 0 {
             reasons.append(MatchReason(
                 code: "shared_text", text: "需求与方案的文字有共同片段" + Self.quoted(shared.pairs) + "。",
@@ -131,7 +135,7 @@ extension Matcher {
 
     /// The IDF-weighted share of the demand's character pairs that the supply's text holds, and
     /// the rarest shared pairs, each extended to the longest run both texts share around it.
-    func pairOverlap(demand: MatchText, supply: MatchText, statistics: MatchStatistics) -> (share: Double, pairs: [String]) {
+    func pairOverlap(demand: MatchText, supply: MatchText, statistics: MatchStatistics, name: Bool = true) -> (share: Double, pairs: [String]) {
         var total = 0.0, shared = 0.0
         var common: [(UInt64, Double)] = []
         for pair in demand.pairs {
@@ -143,6 +147,7 @@ extension Matcher {
             }
         }
         guard total > 0, shared > 0 else { return (0, []) }
+        guard name else { return (shared / total, []) }
         // Name the rarest shared pairs, each grown to the longest run of the demand's text
         // around it that the supply's text holds too (毫米 → 毫米波雷达), each run once.
         var named: [String] = []

@@ -71,16 +71,22 @@ public struct Matcher: Sendable {
             guard seen.insert(candidate.cluster).inserted else { continue }
             if !request.includeExpired && MatchRequest.isExpired(candidate.project, today: request.today) { continue }
             if request.crossRegion && !subject.isCrossRegion(with: candidate) { continue }
-            if let result = score(subject, subjectText, candidate, textOf(candidate), statistics: statistics) { results.append(result) }
+            if let result = score(subject, subjectText, candidate, textOf(candidate), statistics: statistics, describe: false) {
+                results.append(result)
+            }
         }
         results.sort { $0.score != $1.score ? $0.score > $1.score : $0.candidate.id.description < $1.candidate.id.description }
-        return Array(results.prefix(request.limit))
+        // The texts of the results shown, in full (the weights do not change).
+        return results.prefix(request.limit).map { result in
+            score(subject, subjectText, result.candidate, textOf(result.candidate), statistics: statistics, describe: true) ?? result
+        }
     }
 
     /// The score of `candidate` for `subject`, or nil when the pair is not a match at all (a
     /// finance product the project is not eligible for, or nothing in common).
     func score(
-        _ subject: ClusterProject, _ subjectText: MatchText, _ candidate: ClusterProject, _ candidateText: MatchText, statistics: MatchStatistics
+        _ subject: ClusterProject, _ subjectText: MatchText, _ candidate: ClusterProject, _ candidateText: MatchText, statistics: MatchStatistics,
+        describe: Bool = true
     ) -> MatchResult? {
         let reasons: [MatchReason]?
         switch (subject.project.kind, candidate.project.kind) {
@@ -89,9 +95,11 @@ public struct Matcher: Sendable {
         case (_, .finance):
             reasons = financeReasons(project: subject, projectText: subjectText, finance: candidate, financeText: candidateText, statistics: statistics)
         case (.challenge, _):
-            reasons = solutionReasons(demand: subject, demandText: subjectText, supply: candidate, supplyText: candidateText, statistics: statistics)
+            reasons = solutionReasons(
+                demand: subject, demandText: subjectText, supply: candidate, supplyText: candidateText, statistics: statistics, describe: describe)
         default:
-            reasons = solutionReasons(demand: candidate, demandText: candidateText, supply: subject, supplyText: subjectText, statistics: statistics)
+            reasons = solutionReasons(
+                demand: candidate, demandText: candidateText, supply: subject, supplyText: subjectText, statistics: statistics, describe: describe)
         }
         guard let reasons else { return nil }
         return Self.result(candidate, reasons)
