@@ -81,7 +81,7 @@ let package = Package(
             dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "Query", "Store", "TestSupport"], exclude: ["Evaluation"]),
+            name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "Query", "SQLite", "Store", "TestSupport"], exclude: ["Evaluation"]),
         .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "Sync", "TestSupport"]),
     ]
 )

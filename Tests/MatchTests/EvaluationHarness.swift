@@ -85,9 +85,32 @@ enum EvaluationHarness {
         return path
     }
 
-    /// Matches every demand and computes precision@1, hit@5 and MRR (over the top 100).
+    /// Matches every demand as `kechuang match` does and computes precision@1, hit@5 and MRR
+    /// (over the top 100).
     static func evaluate(_ cases: [EvaluationCase], database: String, service: MatchService) throws -> EvaluationFigures {
         let reader = try CatalogReader(path: database)
+        return try evaluate(cases, reader: reader) { demand in
+            let request = MatchRequest(limit: 100, today: today)
+            return try service.match(demand, request: request, reader: reader).results.map(\.candidate.cluster)
+        }
+    }
+
+    /// The same figures for the BM25-bigram baseline on the same catalog.
+    static func evaluateBaseline(_ cases: [EvaluationCase], database: String) throws -> EvaluationFigures {
+        let reader = try CatalogReader(path: database)
+        let baseline = try BaselineRanker(database: database)
+        return try evaluate(cases, reader: reader) { demand in
+            guard let project = try reader.project(demand) else { return [] }
+            var clusters: [String] = []
+            for id in try baseline.rank(project) {
+                if let cluster = try reader.clusterProject(of: id)?.cluster, !clusters.contains(cluster) { clusters.append(cluster) }
+            }
+            return clusters
+        }
+    }
+
+    /// Figures of a ranking: `rank` gives the ordered cluster ids for a demand.
+    static func evaluate(_ cases: [EvaluationCase], reader: CatalogReader, rank: (RecordID) throws -> [String]) throws -> EvaluationFigures {
         var first = 0, hits = 0
         var reciprocal = 0.0
         var misses: [(String, Int)] = []
@@ -96,12 +119,11 @@ enum EvaluationHarness {
             for solution in item.solutions {
                 if let found = try reader.clusterProject(of: RecordID(origin: "eval", local: solution)!) { clusters.insert(found.cluster) }
             }
-            let request = MatchRequest(limit: 100, today: today)
-            let results = try service.match(RecordID(origin: "eval", local: item.demand)!, request: request, reader: reader).results
-            let rank = (results.firstIndex { clusters.contains($0.candidate.cluster) }).map { $0 + 1 } ?? 0
-            if rank == 1 { first += 1 }
-            if rank >= 1 && rank <= 5 { hits += 1 } else { misses.append((item.name, rank)) }
-            if rank > 0 { reciprocal += 1 / Double(rank) }
+            let ranked = try rank(RecordID(origin: "eval", local: item.demand)!)
+            let position = (ranked.firstIndex { clusters.contains($0) }).map { $0 + 1 } ?? 0
+            if position == 1 { first += 1 }
+            if position >= 1 && position <= 5 { hits += 1 } else { misses.append((item.name, position)) }
+            if position > 0 { reciprocal += 1 / Double(position) }
         }
         let n = Double(max(cases.count, 1))
         return EvaluationFigures(cases: cases.count, precisionAt1: Double(first) / n, hitAt5: Double(hits) / n, mrr: reciprocal / n, misses: misses)

@@ -26,28 +26,34 @@ import Testing
         return (path, directory)
     }
 
-    static func figures(_ half: String) async throws -> EvaluationFigures {
+    /// The matcher's and the baseline's figures on one half, printed.
+    static func figures(_ half: String) async throws -> (matcher: EvaluationFigures, baseline: EvaluationFigures) {
         let database = try await catalog.value.path
         let cases = try EvaluationHarness.load(half).cases
         let figures = try EvaluationHarness.evaluate(cases, database: database, service: MatchService(lexicon: try MatchService.lexicon()))
-        print("match quality, \(half): \(figures)")
-        print("match quality, \(half): below 5: " + figures.misses.map { "\($0.name)@\($0.rank)" }.joined(separator: " "))
-        return figures
+        let baseline = try EvaluationHarness.evaluateBaseline(cases, database: database)
+        print("match quality, \(half), matcher:  \(figures)")
+        print("match quality, \(half), baseline: \(baseline)")
+        print("match quality, \(half): matcher below 5: " + figures.misses.map { "\($0.name)@\($0.rank)" }.joined(separator: " "))
+        return (figures, baseline)
     }
 
     @Test(.timeLimit(.minutes(10)))
-    func heldOutHalfMeetsTheFloors() async throws {
-        let figures = try await Self.figures("heldout")
+    func heldOutHalfMeetsTheFloorsAndBeatsTheBaseline() async throws {
+        let (figures, baseline) = try await Self.figures("heldout")
         #expect(figures.cases >= 30)
         #expect(figures.hitAt5 >= 0.9, "\(figures)")
         #expect(figures.mrr >= 0.75, "\(figures)")
+        #expect(figures.precisionAt1 > baseline.precisionAt1, "matcher \(figures), baseline \(baseline)")
+        #expect(figures.hitAt5 > baseline.hitAt5, "matcher \(figures), baseline \(baseline)")
+        #expect(figures.mrr > baseline.mrr, "matcher \(figures), baseline \(baseline)")
     }
 
     /// The tuning half's figures (printed for the closing note); the held-out floors do not
     /// bind it, but a matcher that finds less than half of what it was tuned on is broken.
     @Test(.timeLimit(.minutes(10)))
     func tuningHalfFigures() async throws {
-        let figures = try await Self.figures("tuning")
+        let (figures, _) = try await Self.figures("tuning")
         #expect(figures.cases >= 30)
         #expect(figures.hitAt5 >= 0.5, "\(figures)")
     }
