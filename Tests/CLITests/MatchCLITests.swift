@@ -27,7 +27,7 @@ import Testing
 
     /// Done-when of issue 10: on three synced nodes a Chongqing challenge gets ranked Sichuan and
     /// Beijing solutions with reasons naming their shared terms; `--cross-region` drops the
-    /// same-region one; the HTTP answer is the CLI's.
+    /// same-region one; the HTTP answer is the CLI's, and bad requests get the API's JSON errors.
     @Test(.timeLimit(.minutes(5)))
     func chongqingChallengeGetsSichuanAndBeijingSolutionsAcrossSyncedNodes() throws {
         let nodes = try ["sichuan", "beijing", "chongqing"].map { try FederationNode($0) }
@@ -100,6 +100,18 @@ import Testing
 
         let http = try JSONParser.parse(Array(try chongqing.get("/v1/matches?for=chongqing:cq-gas-001&cross_region=true").utf8))
         #expect((http["results"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue } == crossIDs)
+
+        for (query, status) in [
+            ("for=chongqing:nope", 404), ("for=bad%20id", 400), ("for=cq-gas-001&limit=0", 400), ("for=cq-gas-001&limit=101", 400),
+            ("for=cq-gas-001&kind=widget", 400), ("for=cq-gas-001&all=true", 400), ("", 400), ("all=true&kind=finance", 400),
+        ] {
+            let result = try ProcessRunner.run(
+                "/usr/bin/curl", ["-s", "-w", "\n%{http_code}", "--max-time", "20", chongqing.base + "/v1/matches?" + query], timeout: 60)
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.last.map(String.init) == String(status), "\(query): \(result.stdout)")
+            let error = try JSONParser.parse(Array((lines.first.map(String.init) ?? "").utf8))
+            #expect(error["error"]?["status"]?.intValue == status, "\(query): \(result.stdout)")
+        }
 
         let all = try chongqing.cli.json("match", "--all", "--cross-region", "--limit", "100", "--json")
         let pairs = all["pairs"]?.arrayValue ?? []
