@@ -285,16 +285,18 @@ enum Schema {
         INSERT INTO catalog_state (id, generation, digest_generation, digest, clusters) VALUES (1, 1, 0, '', 0);
         """,
         // 8: the pairs of `match --all` (protocols/matching.md), computed once per catalog
-        // generation and served from here until the unified catalog changes.
+        // generation and served from here until the unified catalog changes. IF NOT EXISTS: a
+        // store taken back to an older version by dropping that version's tables (the migration
+        // tests) still holds these.
         """
-        CREATE TABLE match_pairs (
+        CREATE TABLE IF NOT EXISTS match_pairs (
             position INTEGER PRIMARY KEY,
             cross_region INTEGER NOT NULL,
             industries TEXT NOT NULL,
             regions TEXT NOT NULL,
             pair TEXT NOT NULL
         );
-        CREATE TABLE match_state (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS match_state (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
         """,
     ]
 
