@@ -109,6 +109,12 @@ import Testing
         #expect(throws: MatchError.self) { try Matcher.targetKinds(for: .finance, requested: .finance) }
     }
 
+    /// The server takes the shipped lexicon without a way to report an error: it must parse.
+    @Test func theShippedLexiconParses() throws {
+        let lexicon = try MatchLexicon(parsing: DomainLexicon.tsv, file: "DomainLexicon.tsv")
+        for group in lexicon.groups { #expect(!group.terms.isEmpty) }
+    }
+
     @Test(arguments: [
         ("electronics\n", 1, "expected 2 or 3 tab-separated columns"),
         ("# c\n\nwidgets\t甲乙\n", 3, "unknown industry \"widgets\""),
