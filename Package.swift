@@ -76,7 +76,6 @@ let package = Package(
             name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Merge", "SQLite", "Signing", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON", "TestSupport"]),
-        .testTarget(name: "MatchTests", dependencies: ["Catalog", "JSON", "TestSupport"], exclude: ["Evaluation"]),
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
