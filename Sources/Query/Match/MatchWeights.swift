@@ -20,8 +20,9 @@ public struct MatchWeights: Sendable, Hashable {
     public var amount: Double
     public var financeText: Double
 
-    /// Placeholder: equal shares, set before the evaluation set exists; not tuned.
+    /// Text first: what the two sides name dominates; the values order pairs that name the same.
+    /// Set after the held-out half was committed, before the tuning half was available.
     public static let standard = MatchWeights(
-        terms: 1.0 / 6, relatedCredit: 1, sharedText: 1.0 / 6, industry: 1.0 / 6, trl: 1.0 / 6, budget: 1.0 / 6, modes: 1.0 / 6,
-        eligibleNamed: 0.2, eligibleOpen: 0.2, amount: 0.2, financeText: 0.2)
+        terms: 0.5, relatedCredit: 0.9, sharedText: 0.25, industry: 0.1, trl: 0.05, budget: 0.05, modes: 0.05,
+        eligibleNamed: 0.2, eligibleOpen: 0.1, amount: 0.2, financeText: 0.2)
 }
