@@ -43,7 +43,7 @@ import TestSupport
         #expect(abs(Self.jaccard("燃气报警", "燃气灶具") - 1.0 / 5.0) < 1e-9)
     }
 
-    @Test(arguments: ["heldout"])
+    @Test(arguments: ["heldout", "tuning"])
     func everyRecordIsAValidImportRecord(half: String) throws {
         let decoder = ProjectDecoder(mode: .importing(origin: "eval"))
         var ids: Set<String> = []
@@ -73,7 +73,7 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["heldout"])
+    @Test(arguments: ["heldout", "tuning"])
     func eachHalfHasItsSizeSpreadAndGapShare(half: String) throws {
         let cases = try Self.cases(half)
         #expect(cases.count >= 30, "\(half): \(cases.count) cases")
@@ -89,7 +89,7 @@ import TestSupport
 
     /// A gap case's demand (title + problem) and each of its solutions (title + summary) share at
     /// most a tenth of their character bigrams.
-    @Test(arguments: ["heldout"])
+    @Test(arguments: ["heldout", "tuning"])
     func gapCasesShareAlmostNoBigrams(half: String) throws {
         for item in try Self.cases(half) where item["gap"]?.boolValue == true {
             let demand = Self.text(try #require(item["demand"]), "title", "problem")
