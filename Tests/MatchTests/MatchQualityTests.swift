@@ -19,7 +19,11 @@ import Testing
             return (path, nil)
         }
         let directory = try TemporaryDirectory(prefix: "match-eval")
-        let path = try await EvaluationHarness.buildCatalog(in: directory.path, halves: ["heldout", "tuning"], perRegion: perRegion)
+        // KECHUANG_EVAL_TUNING_ONLY=1 (tuning runs of tuningHalfFigures): the held-out half is
+        // not even read to fill the catalog.
+        let tuningOnly = ProcessInfo.processInfo.environment["KECHUANG_EVAL_TUNING_ONLY"] == "1"
+        let halves = tuningOnly ? ["tuning"] : ["heldout", "tuning"]
+        let path = try await EvaluationHarness.buildCatalog(in: directory.path, halves: halves, perRegion: perRegion)
         if let target = ProcessInfo.processInfo.environment["KECHUANG_EVAL_DB"] {
             try FileManager.default.copyItem(atPath: path, toPath: target)
         }
