@@ -72,7 +72,9 @@ public struct MatchService: Sendable {
         // IDF is read for the demand side's pairs and terms only (the side whose concepts and
         // pairs a score weighs): the subject's, and the candidates' when they are the demand.
         let demandCandidates = candidates.filter { $0.project.kind == .challenge || subject.project.kind == .finance }
-        let full = try session.statistics(for: [text] + demandCandidates.map { session.text($0, lexicon: matcher.lexicon) }, reader: reader)
+        let full = try session.statistics(
+            for: [text] + demandCandidates.map { session.text($0, lexicon: matcher.lexicon) },
+            termsOf: candidates.map { session.text($0, lexicon: matcher.lexicon) }, reader: reader)
         let results = try matcher.rank(
             subject, candidates: candidates, request: request, statistics: full, text: { session.text($0, lexicon: matcher.lexicon) })
         return (subject, results)
@@ -156,10 +158,11 @@ public final class MatchSession {
     }
 
     /// The catalog's size and the frequencies of the texts' character pairs and of their terms'.
-    func statistics(for texts: [MatchText], reader: CatalogReader) throws -> MatchStatistics {
+    /// (`termsOf`: texts whose lexicon terms only are weighed, the supply side's.)
+    func statistics(for texts: [MatchText], termsOf others: [MatchText] = [], reader: CatalogReader) throws -> MatchStatistics {
         var wanted: Set<UInt64> = []
-        for text in texts {
-            wanted.formUnion(text.pairs)
+        for text in texts { wanted.formUnion(text.pairs) }
+        for text in texts + others {
             for term in Array(text.groups.values) + Array(text.relatedGroups.values) + text.keywords {
                 wanted.formUnion(MatchText.pairs(of: Array(term.unicodeScalars)))
             }

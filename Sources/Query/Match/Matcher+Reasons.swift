@@ -101,7 +101,9 @@ extension Matcher {
                 sharedWeight += idf
                 shared.append((term == other ? term : "\(term)/\(other)", idf))
             } else if let other = supply.relatedGroups[group] {
-                relatedWeight += idf * weights.relatedCredit
+                // A related term counts as much as the rarer of the two terms: a generic
+                // technique (深度学习) bridges less than a specific one.
+                relatedWeight += min(idf, statistics.idf(term: other)) * weights.relatedCredit
                 related.append((term, other, idf))
             }
         }
@@ -109,7 +111,7 @@ extension Matcher {
             let idf = statistics.idf(term: term)
             total += idf
             if let other = supply.groups[group] {
-                relatedWeight += idf * weights.relatedCredit
+                relatedWeight += min(idf, statistics.idf(term: other)) * weights.relatedCredit
                 related.append((term, other, idf))
             }
         }

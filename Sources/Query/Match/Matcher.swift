@@ -38,7 +38,7 @@ public struct Matcher: Sendable {
 
     /// The terms whose records are worth scoring for `subject`: its lexicon groups' synonyms and
     /// related terms, its keywords, and its rarest character pairs (at most `pairs` of them).
-    public func retrievalTerms(_ subject: MatchText, statistics: MatchStatistics, pairs: Int = 24) -> [String] {
+    public func retrievalTerms(_ subject: MatchText, statistics: MatchStatistics, pairs: Int = 40) -> [String] {
         var terms: [String] = []
         func add(_ term: String) { if !terms.contains(term) { terms.append(term) } }
         for group in (Array(subject.groups.keys) + Array(subject.relatedGroups.keys)).sorted() {
