@@ -122,6 +122,72 @@ public enum DomainLexicon {
         agriculture	茶园|茶叶	茶叶加工|茶树品种|机采
         agriculture	秸秆|焚烧	秸秆还田|秸秆综合利用|饲料化|燃料化
         agriculture	种子|育苗	种苗|组培|工厂化育苗
+        # More groups from domain knowledge (not from either half of the evaluation set)
+        electronics	电池鼓包|充电慢|充电时间长|快充	快充技术|氮化镓|gan|碳化硅|功率器件|电源管理
+        electronics	打不通|听不清|回声|语音识别差|噪声干扰	语音增强|回声消除|麦克风阵列|降噪算法|声学
+        electronics	显示不清|亮度不够|阳光下看不清	oled|micro led|高亮度显示|背光|显示驱动
+        electronics	停电|供电不稳|电压波动|跳闸	智能电网|配电自动化|电能质量|储能|不间断电源
+        electronics	漏电|触电|电气火灾	剩余电流|电弧检测|故障电弧|智能断路器
+        electronics	火灾|烟雾|起火	火灾探测|感烟|早期火灾预警|图像火焰识别|光纤测温
+        electronics	偷盗|入侵|周界|翻越	周界防范|振动光纤|雷达|智能安防|视频分析
+        electronics	漏损|管道泄漏	声学检漏|分布式光纤|管网监测|漏损定位
+        electronics	变形监测|沉降	结构健康监测|光纤光栅|北斗|gnss|位移监测
+        electronics	堵车|通行效率	信号控制|自适应配时|车路协同|交通大数据
+        electronics	库存不准|盘点慢|找货难	rfid|智能仓储|条码|视觉盘点|wms
+        electronics	覆冰|山火	在线监测|巡检机器人|无人机巡检|输电线路监测
+        equipment	流量不足|汽蚀|效率低下	水力优化|高效泵|cfd|叶轮设计
+        equipment	发电量低	叶片优化|风电运维|功率曲线|故障诊断
+        equipment	野外施工	自动焊|全位置焊接|焊接机器人
+        equipment	瓦斯	智能矿山|无人化开采|瓦斯监测|井下定位|防爆
+        equipment	压力不稳|液压冲击|漏液	电液伺服|液压系统|比例阀|蓄能器
+        equipment	崩刃|断刀|刀具磨损	刀具涂层|刀具监测|高速切削|刀具寿命
+        equipment	缩孔|砂眼|铸造缺陷	铸造仿真|3d打印砂型|精密铸造|凝固模拟
+        equipment	困人	电梯物联网|远程监测|故障预警
+        equipment	飞边|缩痕	模流分析|模具温控|随形冷却
+        equipment	漆面|流挂	机器人喷涂|静电喷涂|粉末涂装
+        equipment	油污|除锈	激光清洗|干冰清洗|超声清洗
+        food_textile	粘度|分层|沉淀|稳定性差	乳化|均质|稳定剂|胶体
+        food_textile	高糖|含糖量|减糖	代糖|甜味剂|减糖工艺|酶法降糖
+        food_textile	高脂|氧化|哈败|酸价	抗氧化|油脂精炼|微胶囊|脂肪替代
+        food_textile	亚硝酸盐	低温肉制品|替代亚硝|发色|腌制
+        food_textile	断条|浑汤	改良剂|淀粉改性|挤压成型
+        food_textile	过度包装	可降解包装|纸基包装|智能包装
+        food_textile	断头	纺纱|织造工艺|智能纺织
+        food_textile	耗水|染料污染	无水染色|超临界染色|数码印花|节水印染
+        food_textile	黑液	清洁制浆|生物酶|废纸回用
+        food_textile	过敏|过敏原	过敏原检测|脱敏|低敏
+        food_textile	吞咽	营养强化|特医食品|软食|功能食品
+        energy_chemical	锅炉效率|飞灰	清洁燃烧|循环流化床|煤气化|燃烧优化
+        energy_chemical	含油污泥	热解|油泥资源化|热脱附
+        energy_chemical	发电效率	钙钛矿|异质结|光伏组件|跟踪支架
+        energy_chemical	泄漏事故	风险监控|智慧化工园区|泄漏检测
+        energy_chemical	井漏|卡钻	钻井液|堵漏材料|随钻测量
+        energy_chemical	管线腐蚀	内检测|阴极保护|腐蚀监测|智能清管
+        energy_chemical	溶剂回收	精馏|渗透汽化|溶剂回收
+        materials	雾度	光学膜|透明材料|表面处理
+        materials	阻燃|易燃|着火	阻燃剂|无卤阻燃|膨胀型阻燃
+        materials	粘接|脱胶|粘不牢	胶粘剂|结构胶|表面活化|等离子处理
+        materials	涂层脱落|附着力差|起泡	涂层技术|表面预处理|附着力
+        materials	隔热|保温|热损失	气凝胶|保温材料|真空绝热板|隔热涂层
+        materials	隔音|降噪|噪声	吸声材料|隔声材料|声学超材料
+        materials	抗菌|细菌|霉菌	抗菌材料|银离子|光催化|抗菌涂层
+        materials	致密	先进陶瓷|放电等离子烧结|氧化锆|氮化硅
+        materials	夹杂	洁净钢|冶炼|控轧控冷|微合金化
+        health	骨折|骨质疏松	骨科植入物|3d打印假体|可降解镁合金|人工关节
+        health	高血压	血压监测|降压|可穿戴血压
+        health	慢阻肺|哮喘|肺功能	呼吸监测|肺功能检测|雾化|呼吸康复
+        health	耳聋|助听	助听器|人工耳蜗|听力筛查
+        health	近视|弱视	近视防控|离焦|视功能训练
+        health	阿尔茨海默|痴呆|认知障碍|记忆力下降	认知评估|脑电|神经调控|早期筛查
+        health	抑郁|焦虑|心理	心理评估|数字疗法|经颅磁刺激
+        health	消毒|院感	消毒灭菌|等离子灭菌|院感防控
+        health	溶解度差|生物利用度	制剂技术|纳米晶|固体分散体|缓控释
+        health	阅片	数字病理|ai病理|全切片扫描
+        agriculture	冰雹|霜冻|低温冻害|倒春寒	防霜|气象预警|防灾减灾
+        agriculture	土壤重金属|污染耕地	重金属钝化|植物修复|低积累品种|土壤修复
+        agriculture	农村污水|生活污水|农村厕所	分散式污水处理|人工湿地|生态处理
+        agriculture	销路|农产品销售	冷链物流|电商|溯源|品牌建设
+        agriculture	授粉|坐果率	授粉|熊蜂|保花保果
         # Added on the tuning half (tuning.json) only
         electronics	逆光|眩光|画面发白|发糊|过曝|低照度|光线暗|夜间看不清|看不清	宽动态|多光谱融合|近红外补光|补光|低照度成像|星光级|图像融合|hdr
         equipment	换型|换模|切换时间|小批量多品种|调试时间长|换线	快速换模|smed|单分钟换模|精益生产|液压夹紧|柔性生产
