@@ -76,11 +76,12 @@ let package = Package(
             name: "StoreTests", dependencies: ["Store", "Catalog", "Compression", "Feed", "JSON", "Merge", "SQLite", "Signing", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "Catalog"]),
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON", "TestSupport"]),
-        .testTarget(name: "MatchTests", dependencies: ["Catalog", "JSON", "TestSupport"], exclude: ["Evaluation"]),
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "Query", "SQLite", "Store", "TestSupport"], exclude: ["Evaluation"]),
         .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "Sync", "TestSupport"]),
     ]
 )

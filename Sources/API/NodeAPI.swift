@@ -27,6 +27,8 @@ public struct NodeAPI: HTTPHandler {
         public var publish: @Sendable (isolated CatalogStore) throws -> Void
         /// Largest admin request body (an import file).
         public var maxImportBytes: Int = 64 << 20
+        /// What `GET /v1/matches` matches with: the shipped lexicon, plus `serve --lexicon` files.
+        public var match = MatchService(lexicon: MatchLexicon())
 
         public init(
             databasePath: String, store: CatalogStore, token: AdminToken,
@@ -36,12 +38,15 @@ public struct NodeAPI: HTTPHandler {
             self.store = store
             self.token = token
             self.publish = publish
+            // The shipped lexicon parses (a test holds it so); an empty one would only match less.
+            if let lexicon = try? MatchService.lexicon() { match = MatchService(lexicon: lexicon) }
         }
     }
 
     let configuration: Configuration
     let pool: ReaderPool
     let cache = FeedCache()
+    let matchAll = MatchAllCache()
     public let metrics = Metrics()
 
     public init(configuration: Configuration) {
@@ -125,6 +130,7 @@ public struct NodeAPI: HTTPHandler {
             }
         case .importProjects: return try importProjects(request)
         case .cluster(let id): return try cluster(id: id, request)
+        case .matches: return try matches(request)
         }
     }
 
@@ -350,7 +356,7 @@ public struct NodeAPI: HTTPHandler {
 
     // MARK: Helpers
 
-    private func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
+    func json(_ value: JSONValue, status: Int = 200) -> HTTPResponse {
         HTTPResponse(status: status, headers: [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")],
                      body: JSONWriter.write(value, pretty: false))
     }

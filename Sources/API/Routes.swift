@@ -15,6 +15,8 @@ enum Route: Sendable, Equatable {
     case search
     /// `GET /v1/stats`
     case stats
+    /// `GET /v1/matches?for=ID` or `?all=true` (protocols/matching.md)
+    case matches
     /// `GET /v1/peers`: peers and origins with their sync state.
     case peers
     /// `GET|PUT|DELETE /v1/projects/{id}`
@@ -35,6 +37,7 @@ enum Route: Sendable, Equatable {
         case "/metrics": self = .metrics
         case "/v1/search": self = .search
         case "/v1/stats": self = .stats
+        case "/v1/matches": self = .matches
         case "/v1/peers": self = .peers
         case "/v1/projects/import": self = .importProjects
         default:
@@ -91,6 +94,7 @@ enum Route: Sendable, Equatable {
         case .metrics: "metrics"
         case .search: "search"
         case .stats: "stats"
+        case .matches: "matches"
         case .peers: "peers"
         case .project: "project"
         case .importProjects: "import"

@@ -310,6 +310,20 @@ enum Schema {
         ALTER TABLE catalog_state ADD COLUMN clusters_by_region TEXT NOT NULL DEFAULT '{}';
         UPDATE catalog_state SET digest_generation = -1;
         """,
+        // 9: the pairs of `match --all` (protocols/matching.md), computed once per catalog
+        // generation and served from here until the unified catalog changes. IF NOT EXISTS: a
+        // store taken back to an older version by dropping that version's tables (the migration
+        // tests) still holds these.
+        """
+        CREATE TABLE IF NOT EXISTS match_pairs (
+            position INTEGER PRIMARY KEY,
+            cross_region INTEGER NOT NULL,
+            industries TEXT NOT NULL,
+            regions TEXT NOT NULL,
+            pair TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS match_state (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
+        """,
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction, by migration number.

@@ -58,6 +58,7 @@ enum ServeCommand: Command {
             OptionSpec(name: "--max-body-bytes", value: "N", help: "Largest request body, an import (default 67108864)."),
             OptionSpec(name: "--mirror", value: "URL", help: "A base URL that serves the same files, listed in the manifest.", repeatable: true),
             OptionSpec(name: "--sync-interval", value: "SECONDS", help: "Pull the peers' feeds this often (default 60; 0: never)."),
+            OptionSpec(name: "--lexicon", value: "FILE", help: "Add an association's matching lexicon to GET /v1/matches (repeatable).", repeatable: true),
         ])
 
     static func run(_ context: Context) async throws {
@@ -98,6 +99,7 @@ enum ServeCommand: Command {
             databasePath: data.database, store: store, token: AdminToken(path: data.adminToken),
             publish: { store in try NodeKeys.publish(store, data, now: Date()) })
         api.maxImportBytes = configuration.maxRequestBodyBytes
+        api.match = MatchService(lexicon: try MatchCommand.lexicon(context))
         let server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
         let signals = try TerminationSignals.stream()
         try server.start()
