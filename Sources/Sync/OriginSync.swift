@@ -347,8 +347,8 @@ struct OriginSync {
                 try Task.checkCancellation()
                 let cost = try FetchedPage.cost(origin: origin, step: step, page: pageBytes, bodies: bodyFile, peer: peer)
                 guard budget.exchange(LookAhead.fetchReserve, for: cost) else {
-                    // Smaller than the reservation, so it always fits.
-                    _ = budget.exchange(LookAhead.fetchReserve, for: pageBytes.count)
+                    // No more than the reservation it replaces (the page file is within it).
+                    _ = budget.exchange(LookAhead.fetchReserve, for: pageBytes.count, always: true)
                     return .fetched(page: pageBytes, bodies: bodyFile, cost: pageBytes.count)
                 }
                 return .prepared(
@@ -530,7 +530,7 @@ struct OriginSync {
 }
 
 /// The memory a sync holds in pages fetched and not yet applied, counted in bytes against one
-/// limit: what bounds the look-ahead (feed.md §9, README "How a sync goes").
+/// limit: what bounds the look-ahead (feed.md §3, README "How a sync goes").
 final class LookAhead: Sendable {
     /// The limit of a sync's look-ahead: 64 MiB.
     static let budget = 64 << 20
