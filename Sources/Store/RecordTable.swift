@@ -9,6 +9,31 @@ import SQLite
 /// logs (`OriginApplier`) both go through here, so the two can never drift apart.
 struct RecordTable {
     let connection: Connection
+    /// When set, the search-index writes are gathered here and written by `SearchIndexWrites.write`
+    /// (in their order) instead of one by one (`OriginApplier`: see there why).
+    var deferred: SearchIndexWrites? = nil
+
+    /// Search-index (FTS5) writes gathered during a transaction, in order.
+    ///
+    /// Why: with `foreign_keys` on, every statement that writes `records` or its links runs in a
+    /// statement savepoint, and SQLite opens that savepoint on every virtual table the
+    /// transaction has written, which makes FTS5 flush its pending terms to a new segment at every
+    /// such statement (one segment per record, then merged). Written after the other statements
+    /// of the transaction, the terms of a whole batch of pages are flushed once.
+    final class SearchIndexWrites {
+        private var writes: [(sql: String, values: [SQLValue])] = []
+
+        init() {}
+
+        func append(_ sql: String, _ values: [SQLValue]) { writes.append((sql, values)) }
+
+        /// Runs the gathered writes in order, and forgets them.
+        func write(_ connection: Connection) throws {
+            let pending = writes
+            writes.removeAll()
+            for write in pending { try connection.run(write.sql, write.values) }
+        }
+    }
 
     /// A record's row (the values of `RecordRow.insertColumns`, `dup_key` last) and its search
     /// grams and characters: everything the write needs that does not read the database, so that
@@ -104,8 +129,17 @@ struct RecordTable {
 
     /// Indexes the two-character grams and the characters of a row.
     private func insertGrams(rowid: Int64, _ row: PreparedRow) throws {
-        try connection.run("INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(row.grams)])
-        try connection.run("INSERT INTO records_chars (rowid, chars) VALUES (?, ?)", [.integer(rowid), .text(row.characters)])
+        try search("INSERT INTO records_grams (rowid, grams) VALUES (?, ?)", [.integer(rowid), .text(row.grams)])
+        try search("INSERT INTO records_chars (rowid, chars) VALUES (?, ?)", [.integer(rowid), .text(row.characters)])
+    }
+
+    /// A write of the search index: now, or gathered in `deferred`.
+    private func search(_ sql: String, _ values: [SQLValue]) throws {
+        if let deferred {
+            deferred.append(sql, values)
+        } else {
+            try connection.run(sql, values)
+        }
     }
 
     /// Removes a row's grams and characters, re-deriving them from its stored folded columns
@@ -115,10 +149,10 @@ struct RecordTable {
             "SELECT s_title, s_summary, s_keywords, s_org FROM records WHERE rowid = ?"
         ).queryFirst([.integer(rowid)], row: { row in (0..<4).map { row.text($0) ?? "" } })
         else { return }
-        try connection.run(
+        try search(
             "INSERT INTO records_grams (records_grams, rowid, grams) VALUES ('delete', ?, ?)",
             [.integer(rowid), .text(SearchGrams.grams(folded))])
-        try connection.run(
+        try search(
             "INSERT INTO records_chars (records_chars, rowid, chars) VALUES ('delete', ?, ?)",
             [.integer(rowid), .text(SearchGrams.characters(folded))])
     }

@@ -3,6 +3,7 @@ import Feed
 import Foundation
 import Signing
 import Store
+import Synchronization
 
 /// Brings one origin up to the best checkpoint its peers offer (feed.md §5–§7): verify every
 /// offered checkpoint against the pinned root key and the key statements; check every one of
@@ -20,11 +21,15 @@ struct OriginSync {
     /// Verified pages written in one transaction during a long sync (2,048 entries): fewer
     /// commits, full-text index flushes and unified-catalog refreshes.
     static let pagesPerTransaction = 8
-    /// Pages fetched, verified and prepared ahead of the one being written (memory stays bounded).
+    /// Pages fetched at once ahead of the one being written: how many transfers run in parallel,
+    /// not what bounds memory (`LookAhead.budget` does, in bytes).
     static let pagesAhead = 8
-    /// The most bytes of body lines applied in one transaction from a body file larger than a
-    /// publisher makes (over `FeedLimits.publishedBodyFile`), which is applied part by part.
-    static let spooledPartBytes = 16 << 20
+    /// The largest body file held in memory and prepared ahead; a larger one (a publisher makes
+    /// them up to `FeedLimits.publishedBodyFile`, feed.md allows `FeedLimits.bodyFile`) is checked
+    /// line by line in its temporary file and applied from it part by part.
+    static let heldBodyFile = 8 << 20
+    /// The most bytes of body lines applied in one transaction from a body file over `heldBodyFile`.
+    static let spooledPartBytes = 8 << 20
 
     let store: CatalogStore
     /// The origin and its pinned root key, as trusted when the sync began.
@@ -328,42 +333,75 @@ struct OriginSync {
         // while the current ones are written; errors surface in page order, when it is their turn.
         // Consecutive verified pages are written together (`Self.pagesPerTransaction`), whole.
         let peer = puller.peer.id
-        func prepare(_ step: SyncPlan.PageStep) -> Task<FetchedPage, any Error> {
+        // Memory: everything fetched and not yet applied counts against one budget in bytes
+        // (`LookAhead`). A fetch starts only when the budget has room for the page file it may
+        // hold (its body file goes to a temporary file); once fetched, a page is prepared ahead
+        // only when the budget has room for what that costs, else it waits, unprepared, for its
+        // turn. The page whose turn it is always proceeds, so the sync always progresses.
+        let budget = LookAhead(limit: LookAhead.budget)
+        func prepare(_ step: SyncPlan.PageStep) -> Task<LookAhead.Fetched, any Error> {
             Task {
                 async let page = puller.require(FeedPath.page(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.page)
                 async let bodies = puller.spool(FeedPath.bodies(origin, step.page, width: step.width), maxBytes: FeedPuller.Size.bodies)
                 let (pageBytes, bodyFile) = (try await page, try await bodies)
                 try Task.checkCancellation()
-                return try FetchedPage(
-                    origin: origin, step: step, page: pageBytes, bodies: bodyFile, roots: roots, verifier: verifier, peer: peer)
+                let cost = try FetchedPage.cost(origin: origin, step: step, page: pageBytes, bodies: bodyFile, peer: peer)
+                guard budget.exchange(LookAhead.fetchReserve, for: cost) else {
+                    // No more than the reservation it replaces (the page file is within it).
+                    _ = budget.exchange(LookAhead.fetchReserve, for: pageBytes.count, always: true)
+                    return .fetched(page: pageBytes, bodies: bodyFile, cost: pageBytes.count)
+                }
+                return .prepared(
+                    try FetchedPage(origin: origin, step: step, page: pageBytes, bodies: bodyFile, roots: roots, verifier: verifier, peer: peer),
+                    cost: cost)
             }
         }
-        var ahead: [Task<FetchedPage, any Error>] = []
+        var ahead: [Task<LookAhead.Fetched, any Error>] = []
         var started = 0
         func fill() {
-            while started < steps.count, ahead.count < Self.pagesAhead {
+            while started < steps.count, ahead.count < Self.pagesAhead,
+                budget.reserve(LookAhead.fetchReserve, always: ahead.isEmpty)
+            {
                 ahead.append(prepare(steps[started]))
                 started += 1
             }
         }
         defer { ahead.forEach { $0.cancel() } }
         var batch: [VerifiedPage] = []
+        var batchCost = 0
         // Writes the verified pages gathered so far; done before any error is thrown, so that
         // every page verified before a failing one is applied, as if written one by one.
+        // What they held is given back to the budget (and what the page whose turn it is holds,
+        // when it is applied part by part from its file or after them).
         func flush() async throws {
-            guard !batch.isEmpty else { return }
-            let pages = batch
-            batch.removeAll()
-            counts += try await local("\(origin): applying entries") {
-                try await store.applyVerified(origin: origin, pages: pages, trust: trust, now: now)
+            if !batch.isEmpty {
+                let pages = batch
+                batch.removeAll()
+                counts += try await local("\(origin): applying entries") {
+                    try await store.applyVerified(origin: origin, pages: pages, trust: trust, now: now)
+                }
             }
+            budget.release(batchCost)
+            batchCost = 0
         }
         fill()
         for (index, step) in steps.enumerated() {
             let current = ahead.removeFirst()
             fill()
             do {
-                let prepared = try await current.value
+                let prepared: FetchedPage
+                let cost: Int
+                switch try await current.value {
+                case .prepared(let page, let held):
+                    (prepared, cost) = (page, held)
+                case .fetched(let page, let bodies, let held):
+                    // Its turn: prepared now, whatever the budget.
+                    cost = try FetchedPage.cost(origin: origin, step: step, page: page, bodies: bodies, peer: peer)
+                    _ = budget.exchange(held, for: cost, always: true)
+                    prepared = try FetchedPage(
+                        origin: origin, step: step, page: page, bodies: bodies, roots: roots, verifier: verifier, peer: peer)
+                }
+                batchCost += cost
                 let bodiesPath = FeedPath.bodies(origin, step.page, width: step.width)
                 let entries = prepared.entries
                 if step.held > 0 {
@@ -410,7 +448,8 @@ struct OriginSync {
                 try await flush()
                 throw error
             }
-            if batch.count == Self.pagesPerTransaction || index == steps.count - 1 {
+            // A batch over the budget is written at once, so that fetching goes on.
+            if batch.count == Self.pagesPerTransaction || index == steps.count - 1 || budget.isOver {
                 try await flush()
             }
         }
@@ -490,13 +529,69 @@ struct OriginSync {
     }
 }
 
+/// The memory a sync holds in pages fetched and not yet applied, counted in bytes against one
+/// limit: what bounds the look-ahead (feed.md §3, README "How a sync goes").
+final class LookAhead: Sendable {
+    /// The limit of a sync's look-ahead: 64 MiB.
+    static let budget = 64 << 20
+    /// What a fetch reserves before it starts: the page file it may hold in memory (its body file
+    /// is written to a temporary file as it arrives).
+    static let fetchReserve = FeedLimits.pageFile
+    /// How many bytes of memory a prepared page holds per byte of its body file: the body lines,
+    /// the verifier's copies, the decoded records and their rows.
+    static let bodyFactor = 4
+    /// The same per byte of its page file: the lines and the parsed entries.
+    static let pageFactor = 2
+
+    /// A page's fetch as it reaches its turn: prepared ahead, or only fetched (the budget had no
+    /// room to prepare it), each with the bytes it holds in the budget.
+    enum Fetched: Sendable {
+        case prepared(FetchedPage, cost: Int)
+        case fetched(page: [UInt8], bodies: SpooledFile, cost: Int)
+    }
+
+    let limit: Int
+    private let held = Mutex(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Takes `bytes` when they fit under the limit, or in any case when `always` is set.
+    func reserve(_ bytes: Int, always: Bool = false) -> Bool {
+        held.withLock { held in
+            guard always || held + bytes <= limit else { return false }
+            held += bytes
+            return true
+        }
+    }
+
+    /// Gives back `old` bytes and takes `new` ones, when these fit under the limit (or `always`);
+    /// otherwise changes nothing.
+    func exchange(_ old: Int, for new: Int, always: Bool = false) -> Bool {
+        held.withLock { held in
+            guard always || held - old + new <= limit else { return false }
+            held += new - old
+            return true
+        }
+    }
+
+    func release(_ bytes: Int) {
+        held.withLock { $0 -= bytes }
+    }
+
+    /// Whether more than the limit is held (the page whose turn it is went over it).
+    var isOver: Bool { held.withLock { $0 > limit } }
+}
+
 /// A fetched page, its entries verified against the signed tree, its bodies checked against the
 /// entries (the result kept for its turn, after the held-prefix comparison) and decoded.
 ///
-/// A body file of at most `FeedLimits.publishedBodyFile` (every one a publisher makes) is held and
-/// prepared ahead. A larger one, which feed.md allows up to `FeedLimits.bodyFile`, is checked
-/// line by line in its file (`spooled`), and applied from it part by part.
-private struct FetchedPage: Sendable {
+/// A body file of at most `OriginSync.heldBodyFile` is held and prepared ahead. A larger one
+/// (a publisher makes them up to `FeedLimits.publishedBodyFile`, feed.md allows up to
+/// `FeedLimits.bodyFile`) is checked line by line in its file (`spooled`), and applied from it
+/// part by part.
+struct FetchedPage: Sendable {
     let entries: [LogEntry]
     let lines: [[UInt8]]
     let checked: Result<(bodies: [FeedVerifier.Body], claims: [FeedVerifier.RedactionClaim]), SyncError>
@@ -505,6 +600,19 @@ private struct FetchedPage: Sendable {
     let spooled: CheckedBodyFile?
     /// Keeps the spooled file until the page is applied.
     private let file: SpooledFile
+
+    /// The bytes of memory the page holds once prepared, as the look-ahead counts them: its page
+    /// file and, when it is held in memory (`OriginSync.heldBodyFile`), its body file, each with
+    /// what is made of it (`LookAhead.pageFactor`, `LookAhead.bodyFactor`).
+    static func cost(origin: String, step: SyncPlan.PageStep, page: [UInt8], bodies file: SpooledFile, peer: String) throws -> Int {
+        let size: Int
+        do {
+            size = try file.size()
+        } catch {
+            throw SyncError.local("\(FeedPath.bodies(origin, step.page, width: step.width)) as fetched from \(peer): \(error)")
+        }
+        return page.count * LookAhead.pageFactor + (size > OriginSync.heldBodyFile ? 0 : size * LookAhead.bodyFactor)
+    }
 
     init(
         origin: String, step: SyncPlan.PageStep, page: [UInt8], bodies file: SpooledFile, roots: PageRoots, verifier: FeedVerifier,
@@ -520,7 +628,7 @@ private struct FetchedPage: Sendable {
         } catch {
             throw SyncError.local("\(path) as fetched from \(peer): \(error)")
         }
-        if size > FeedLimits.publishedBodyFile {
+        if size > OriginSync.heldBodyFile {
             lines = []
             decoded = nil
             do {

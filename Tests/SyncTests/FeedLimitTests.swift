@@ -219,3 +219,62 @@ private struct HandmadeFeed {
         }
     }
 }
+
+// A hostile peer cannot exhaust a syncing node's memory (issue 9 item 4): a sync holds what it
+// fetched ahead within `LookAhead.budget` bytes, whatever the peer serves.
+@Suite struct SyncMemoryBoundTests {
+    /// The bound README and feed.md §9 give for a sync's peak resident memory, in MiB.
+    static let boundMiB = 320
+
+    /// Runs argv[1:] as a child and prints `peak_kib N` (its peak resident memory) on stderr;
+    /// exits with the child's status.
+    static let measuring = """
+        import os, sys
+        pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ)
+        _, status, usage = os.wait4(pid, 0)
+        print(f"peak_kib {usage.ru_maxrss}", file=sys.stderr)
+        sys.exit(os.waitstatus_to_exitcode(status))
+        """
+
+    /// The real `kechuang sync` against a peer serving valid pages whose body files are all the
+    /// largest a publisher makes (64 MiB each, records of `FeedLimits.recordLine` bytes): its peak
+    /// resident memory, measured by the kernel for that process alone, stays within the bound.
+    @Test func aPeerServingMaximumSizeFilesCannotRaiseASyncPastItsMemoryBound() async throws {
+        let pages = 6
+        var feed = try HandmadeFeed()
+        let largest = try SizedRecord.published(
+            try SizedRecord.json("limit-0000", origin: "chongqing", region: "chongqing", bytes: FeedLimits.recordLine), origin: "chongqing")
+        feed.put(pages * Feed.pageSize - 1, like: largest, prefix: "limit")
+        let files = try feed.files()
+        #expect(files[FeedPath.bodies("chongqing", 1, width: Feed.pageSize)]?.count == FeedLimits.publishedBodyFile)
+
+        let origin = HostileFiles(files)
+        let server = try TestServer(origin.handler)
+        defer { server.stop() }
+        let data = try TemporaryDirectory(prefix: "sync-memory-bound")
+        let binary = Repository.binary
+        // The peak is measured by a small python3 parent that starts kechuang and reads its
+        // `ru_maxrss` from `wait4`. Not this test process: Linux keeps the memory high-water mark
+        // of the process that called exec (here the test runner, holding the feed, ~800 MiB) in
+        // its children's `ru_maxrss`; python3 is small, so what it passes on is a few MiB.
+        @Sendable func kechuang(_ arguments: String...) async throws -> ProcessResult {
+            try await onOwnThread {
+                try ProcessRunner.run(
+                    "/usr/bin/env", ["python3", "-c", Self.measuring, binary, "--data", data.path] + arguments, directory: data.path,
+                    timeout: 600)
+            }
+        }
+        let initialised = try await kechuang("init", "--node-id", "sichuan", "--name", "四川省科学技术协会", "--region", "四川")
+        #expect(initialised.status == 0, "\(initialised.stderr)")
+        let added = try await kechuang("peer", "add", "chongqing", server.baseURL, "--root-key", feed.root.publicKey.text)
+        #expect(added.status == 0, "\(added.stderr)")
+
+        let synced = try await kechuang("sync")
+        #expect(synced.status == 0, "stdout: \(synced.stdout) stderr: \(synced.stderr)")
+        #expect(synced.stdout.contains("origin chongqing: ok 0 → \(pages * Feed.pageSize) entries"), "\(synced.stdout)")
+        let reported = try #require(synced.stderr.split(separator: "\n").last { $0.hasPrefix("peak_kib ") }, "\(synced.stderr)")
+        let peak = try #require(Int(reported.dropFirst("peak_kib ".count)))
+        #expect(peak / 1024 < Self.boundMiB, "kechuang sync peaked at \(peak / 1024) MiB, over the bound of \(Self.boundMiB) MiB")
+        print("kechuang sync of \(pages) pages of 64 MiB body files: peak resident memory \(peak / 1024) MiB")
+    }
+}

@@ -19,7 +19,11 @@ enum SyncCommand: Command {
             in one transaction. Every request is bounded (connect and total time, low-speed limit,
             size, redirects); a failing peer is given up within 60 s (each file, with its retries
             and mirrors, gets 60 s; a healthy peer's long log takes as long as it needs, and what
-            was applied stays applied). Peers that failed three times
+            was applied stays applied). Memory is bounded in bytes, whatever a peer serves:
+            pages fetched but not yet applied hold at most 64 MiB (a fetch starts only when that
+            budget has room; the page whose turn it is always proceeds), body files over 8 MiB
+            are checked and applied from a temporary file, and a sync's peak resident memory
+            stays under 320 MiB (README, "How a sync goes"). Peers that failed three times
             in a row are left alone for a while (circuit breaker); --peer ID ignores the breaker.
             Every offered checkpoint, of any size, is checked against the tree held: two
             histories signed by one origin are a fork (both checkpoints kept, both peers named).

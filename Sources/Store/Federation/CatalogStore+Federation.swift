@@ -256,6 +256,7 @@ extension CatalogStore {
                 counts += try applier.apply(
                     entries: page.entries, lines: page.lines, bodies: page.bodies, prepared: page.decoded, now: timestamp)
             }
+            try applier.writeSearchIndex()
             _ = try Unifier(connection: connection, known: applier.decoded).refresh()
             return counts
         }

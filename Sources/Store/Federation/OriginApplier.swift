@@ -16,7 +16,16 @@ struct OriginApplier {
     private var log: LogAppender
     /// The records this applier's `apply` calls stored, as decoded, for the merge to reuse.
     private(set) var decoded: [RecordID: Project] = [:]
-    private var table: RecordTable { RecordTable(connection: connection) }
+    /// The search-index writes of every page applied, written by `writeSearchIndex` once the
+    /// pages' other writes are done (`RecordTable.SearchIndexWrites` says why).
+    private let searchWrites = RecordTable.SearchIndexWrites()
+    private var table: RecordTable { RecordTable(connection: connection, deferred: searchWrites) }
+
+    /// Writes the search-index changes of the pages applied so far; done before the transaction
+    /// ends (and before anything reads the index).
+    func writeSearchIndex() throws {
+        try searchWrites.write(connection)
+    }
 
     init(connection: Connection, origin: String) throws {
         self.connection = connection
