@@ -18,6 +18,7 @@ enum SearchOptions {
         .flag("--include-expired", "Also show records past their valid_through date."),
         .flag("--json", "Print JSON: {\"total\", \"results\": [{\"id\", \"kind\", \"title\", \"origin\", …}], \"facets\", \"next_cursor\", \"total_approximate\", \"facets_approximate\", \"order_approximate\"}."),
         .flag("--facets", "Also print counts by kind, industry, region, stage and origin."),
+        .flag("--unified", "One result per cluster of the unified catalog (id = its steward's, with \"cluster\" and \"members\"); a cluster matches when any member does, and the count, facets and cursor count clusters."),
     ]
 
     static func request(_ context: Context, query: String, defaultOrder: SearchOrder) throws -> SearchRequest {
@@ -33,6 +34,7 @@ enum SearchOptions {
             includeExpired: arguments.flag("--include-expired"), order: order,
             limit: try arguments.integer("--limit", default: 20, in: 1...1000), cursor: arguments.value("--cursor"),
             today: DateText.date(context.now))
+        request.unified = arguments.flag("--unified")
         request = try QueryParser.parse(query, into: request)
         for field in ["kind", "industry", "region", "origin", "stage", "trl"] {
             for value in arguments.all("--" + field) {
@@ -56,6 +58,7 @@ enum SearchOptions {
         for hit in page.hits {
             let project = hit.project
             out.line("  \(project.id)  [\(project.kind.label)] \(project.title)")
+            if hit.cluster != nil, hit.members.count > 1 { out.line("      cluster: " + hit.members.joined(separator: ", ")) }
             var facts = [project.industry.label, project.organization.region.label, project.organization.name]
             if let trl = project.trl { facts.append("TRL \(trl)") }
             facts.append(project.stage.label)
