@@ -93,7 +93,7 @@ enum SearchCommand: Command {
     static let spec = CommandSpec(
         name: "search",
         summary: "Search the catalog (Chinese, Traditional or Simplified, and mixed terms such as 50MW).",
-        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--stage STAGE] [--trl RANGE] [--limit N] [--json]",
+        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--stage STAGE] [--trl RANGE] [--limit N] [--unified] [--json]",
         discussion: """
             Every term must match the title, summary, keywords or organisation. Terms are folded:
             先進 finds 先进, ＯＲＣ finds ORC; one- and two-character terms (毫米, 光) work too.
@@ -105,6 +105,11 @@ enum SearchCommand: Command {
             candidates), the count and facets are estimated from it ("about N results"),
             relevance ranks the newest 2,000 candidates at a time, and a page may come back
             short with a cursor that continues.
+
+            With --unified (also for list): one result per cluster of the unified catalog, under
+            its steward's id, with "cluster" and "members" in --json; a cluster matches when any
+            member matches, and the count, facets and cursor count clusters (each facet once per
+            distinct value among a cluster's matching members). See protocols/clusters.md.
             """,
         positionals: [("QUERY", "Search terms and filters; several words are joined.")],
         options: SearchOptions.filters + [
@@ -126,7 +131,7 @@ enum ListCommand: Command {
     static let spec = CommandSpec(
         name: "list",
         summary: "List records, filtered, by title (pinyin order) or most recently updated.",
-        usage: "[--kind KIND] [--industry INDUSTRY] [--region REGION] [--origin ORIGIN] [--stage STAGE] [--sort title|recency] [--limit N] [--json]",
+        usage: "[--kind KIND] [--industry INDUSTRY] [--region REGION] [--origin ORIGIN] [--stage STAGE] [--sort title|recency] [--limit N] [--unified] [--json]",
         options: SearchOptions.filters + [
             OptionSpec(name: "--sort", value: "ORDER", help: "title (default, pinyin order) or recency.")
         ])
