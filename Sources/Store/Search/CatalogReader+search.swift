@@ -49,6 +49,9 @@ struct SearchRun {
     private(set) var statements: SearchStatements
     let ordering: SearchRanking.Ordering
     let limit: Int
+    /// The statement that tests a unified search's other members, prepared once per search
+    /// (order walks collapse one hit at a time).
+    private let memberTest = MemberTest()
 
     init(connection: Connection, request: SearchRequest, limits: SearchLimits, cursor: Cursor?) {
         self.connection = connection
@@ -372,7 +375,8 @@ struct SearchRun {
             // Test in full: the driving index proposed none of these rows.
             let full = SearchStatements(request, ordering: ordering)
             let list = "[" + untested.sorted().map(String.init).joined(separator: ",") + "]"
-            try connection.prepareUncached(full.batch).forEach(full.values + [.text(list)]) { row in
+            if memberTest.statement == nil { memberTest.statement = try connection.prepareUncached(full.batch) }
+            try memberTest.statement!.forEach(full.values + [.text(list)]) { row in
                 let found = match(row)
                 known[found.rowid] = found
             }
@@ -419,6 +423,12 @@ struct SearchRun {
             hit.project = try RecordRow.project(body: body)
         }
     }
+}
+
+/// The prepared member test of one unified search (a reference, so the run's non-mutating steps
+/// can fill it in).
+final class MemberTest {
+    var statement: Statement?
 }
 
 /// A row the search found was not there when its body was read (within one read transaction this
