@@ -114,4 +114,21 @@ import TestSupport
             }
         }
     }
+
+    /// A deleted member is gone from the cluster's result at once: right after the delete (before
+    /// the merge runs again) and after it, only the members that still have a record are listed
+    /// and counted. (A redaction keeps the record listed without its contact, feed.md §4, and a
+    /// search result carries no contact.)
+    @Test func aDeletedMemberIsNotListed() async throws {
+        let test = try await Self.federated()
+        _ = try await test.store.delete(RecordID("sichuan:a")!)
+        for step in ["before the merge", "after the merge"] {
+            let page = try test.reader().search(Self.request(["毫米波"]))
+            #expect(page.total == 1, "\(step)")
+            #expect(page.hits.map(\.project.id.description) == ["beijing:b"], "\(step)")
+            #expect(page.hits.first?.members == ["beijing:b"], "\(step)")
+            #expect(page.facets["origin"] == ["beijing": 1], "\(step)")
+            try await test.store.refreshUnified()
+        }
+    }
 }
