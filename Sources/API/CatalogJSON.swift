@@ -30,6 +30,11 @@ public enum CatalogJSON {
             "updated_at": .string(project.updatedAt ?? ""), "score": .number((hit.score * 1000).rounded() / 1000),
         ]
         if let trl = project.trl { result["trl"] = .number(Double(trl)) }
+        if let cluster = hit.cluster {
+            // A unified search: the result is a cluster, `id` its steward's.
+            result["cluster"] = .string(cluster)
+            result["members"] = .array(hit.members.map(JSONValue.string))
+        }
         return .object(result)
     }
 

@@ -185,6 +185,11 @@ public struct NodeAPI: HTTPHandler {
         }
         base.cursor = query["cursor"]
         base.includeExpired = query["include_expired"] == "true" || query["include_expired"] == "1"
+        if let text = query["unified"] {
+            // One result per cluster of the unified catalog (protocols/clusters.md).
+            guard ["true", "1", "false", "0"].contains(text) else { throw APIError.badRequest("unified must be true or false") }
+            base.unified = text == "true" || text == "1"
+        }
         var request = try QueryParser.parse(query["q"] ?? "", into: base, parameter: "q")
         for field in QueryParser.qualifiers {
             if let value = query[field] { try QueryParser.apply(field: field, value: value, to: &request) }

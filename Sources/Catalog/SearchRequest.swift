@@ -36,6 +36,9 @@ public struct SearchRequest: Sendable, Hashable {
     public var cursor: String?
     /// Today's date in UTC (`YYYY-MM-DD`), which decides what is expired.
     public var today: String
+    /// One result per cluster of the unified catalog instead of one per record: a cluster matches
+    /// when any member matches, and `total`, facets and cursors count clusters.
+    public var unified = false
 
     public init(
         terms: [String] = [], kinds: Set<ProjectKind> = [], industries: Set<Industry> = [], regions: Set<Region> = [],
@@ -108,6 +111,10 @@ public struct SearchPage: Sendable, Hashable {
 public struct SearchHit: Sendable, Hashable {
     public var project: Project
     public var score: Double
+    /// In a unified search: the cluster's id (nil otherwise); `project` is then its steward's record.
+    public var cluster: String?
+    /// In a unified search: the ids of the cluster's members, sorted.
+    public var members: [String] = []
 
     public init(project: Project, score: Double) {
         self.project = project

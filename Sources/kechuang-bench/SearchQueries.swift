@@ -18,6 +18,8 @@ struct SearchQuerySet {
         var order: SearchOrder
         /// Measure the page after the first (through its cursor) instead of the first.
         var secondPage: Bool
+        /// One result per cluster of the unified catalog (`unified=true`, issue 10).
+        var unified = false
     }
 
     var terms: [(label: String, term: String)] = []
@@ -73,6 +75,12 @@ struct SearchQuerySet {
                 }
             }
         }
+        // The unified form of every query: one result per cluster (issue 10 holds it to the same targets).
+        queries += queries.map { query in
+            var unified = query
+            unified.unified = true
+            return unified
+        }
     }
 
     static func ideographRuns(_ text: String) -> [[Character]] {
@@ -117,6 +125,7 @@ func threadCPUMilliseconds() -> Double {
 func measure(_ reader: CatalogReader, _ query: SearchQuerySet.Query, runs: Int, today: String) throws -> (samples: [Double], cpu: [Double], total: Int) {
     let clock = ContinuousClock()
     var base = SearchRequest(order: query.order, limit: 20, today: today)
+    base.unified = query.unified
     if query.secondPage {
         let first = try reader.search(try QueryParser.parse(query.text, into: base))
         guard let cursor = first.nextCursor else { return ([], [], 0) }
@@ -151,7 +160,7 @@ func runSearchQueries(
 ) throws -> Bool {
     var set = try SearchQuerySet(database: database)
     if let only {
-        set.queries = set.queries.filter { "\($0.text) sort=\($0.order.rawValue) \($0.label)".contains(only) }
+        set.queries = set.queries.filter { "\($0.text) sort=\($0.order.rawValue)\($0.unified ? " unified" : "") \($0.label)".contains(only) }
     }
     let reader = try CatalogReader(path: database)
     let records = try Connection(path: database, mode: .readOnly).prepare("SELECT count(*) FROM records").queryFirst { $0.int(0) } ?? 0
@@ -160,7 +169,7 @@ func runSearchQueries(
     let today = DateText.date(Date())
     print("terms: " + set.terms.filter { !$0.term.isEmpty }.map { "\($0.term) (\($0.label))" }.joined(separator: ", "))
     print("queries: \(set.queries.count) (\(set.terms.count) terms x \(SearchQuerySet.filters.count) filters x 3 sorts, "
-        + "and the second page of each unfiltered one), \(runs) runs each, on \(records) records")
+        + "and the second page of each unfiltered one; each also unified), \(runs) runs each, on \(records) records")
     for query in set.queries.prefix(20) { _ = try measure(reader, query, runs: 1, today: today) }  // warm the cache
     var all: [Double] = []
     var results: [(query: SearchQuerySet.Query, p95: Double, cpu: Double, total: Int)] = []
@@ -177,7 +186,7 @@ func runSearchQueries(
     }
     all.sort()
     func name(_ query: SearchQuerySet.Query) -> String {
-        "\"\(query.text)\" sort=\(query.order.rawValue)\(query.secondPage ? " page=2" : "")"
+        "\"\(query.text)\" sort=\(query.order.rawValue)\(query.secondPage ? " page=2" : "")\(query.unified ? " unified" : "")"
     }
     if verbose {
         for result in results {

@@ -55,4 +55,30 @@ import Testing
         let limit = try await Self.get(node, "q=毫米波&limit=5000")
         #expect(limit.status == 400)
     }
+
+    /// `unified=true` answers clusters (each result with `cluster` and `members`); without it the
+    /// results have neither; a value other than true/false/1/0 is a 400 naming `unified`.
+    @Test func unifiedResultsCarryTheirClusterAndBadValuesAre400() async throws {
+        let node = try await ServedNode(records: 3)
+        defer { node.stop() }
+        let plain = try await Self.get(node, "q=毫米波")
+        #expect(plain.status == 200)
+        let plainResults = plain.body["results"]?.arrayValue ?? []
+        #expect(!plainResults.isEmpty)
+        #expect(plainResults.allSatisfy { $0["cluster"] == nil && $0["members"] == nil })
+
+        let unified = try await Self.get(node, "q=毫米波&unified=true")
+        #expect(unified.status == 200)
+        let results = unified.body["results"]?.arrayValue ?? []
+        #expect(results.count == plainResults.count, "no record here shares a cluster")
+        #expect(unified.body["total"] == plain.body["total"])
+        for result in results {
+            let id = try #require(result["id"]?.stringValue)
+            #expect(result["cluster"]?.stringValue == id)
+            #expect(result["members"] == [.string(id)])
+        }
+        let bad = try await Self.get(node, "q=毫米波&unified=yes")
+        #expect(bad.status == 400)
+        #expect(bad.body["error"]?["message"]?.stringValue?.contains("unified") == true)
+    }
 }

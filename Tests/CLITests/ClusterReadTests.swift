@@ -92,6 +92,22 @@ import Testing
         #expect(second["cursor"] == .null)
         #expect(try Self.verify(second, keys, in: chongqing).status == 0)
 
+        // Unified search on the same node: the two-region cluster is one result under its steward,
+        // counted once under each of its regions; the plain search lists both records.
+        let plain = try chongqing.cli.json("search", "萃取法精制工业磷酸", "--json")
+        let plainIDs = Set(plain["results"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? [])
+        #expect(plainIDs.isSuperset(of: ["beijing:bj-x-001", "sichuan:sc-ach-001"]), "\(plainIDs)")
+        let unified = try chongqing.cli.json("search", "萃取法精制工业磷酸", "--unified", "--json")
+        let clusters = unified["results"]?.arrayValue?.filter { $0["cluster"]?.stringValue == "beijing:bj-x-001" } ?? []
+        #expect(clusters.count == 1)
+        #expect(clusters.first?["id"] == answer["steward"])
+        #expect(clusters.first?["members"] == [.string("beijing:bj-x-001"), .string("sichuan:sc-ach-001")])
+        #expect(unified["total"]?.intValue == (plain["total"]?.intValue).map { $0 - 1 })
+        #expect((unified["facets"]?["region"]?["beijing"]?.intValue ?? 0) >= 1)
+        #expect((unified["facets"]?["region"]?["sichuan"]?.intValue ?? 0) >= 1)
+        let overHTTP = try JSONParser.parse(Array(try chongqing.get("/v1/search?q=%E8%90%83%E5%8F%96%E6%B3%95%E7%B2%BE%E5%88%B6%E5%B7%A5%E4%B8%9A%E7%A3%B7%E9%85%B8&unified=true").utf8))
+        #expect(overHTTP["results"] == unified["results"])
+
         // Errors: unknown member 404, malformed id or limit 400; the CLI exits 1 and 2.
         #expect(try status(chongqing, "/v1/clusters/sichuan:nope") == "404")
         #expect(try status(chongqing, "/v1/clusters/no%20id") == "400")

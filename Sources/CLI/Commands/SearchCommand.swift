@@ -18,6 +18,7 @@ enum SearchOptions {
         .flag("--include-expired", "Also show records past their valid_through date."),
         .flag("--json", "Print JSON: {\"total\", \"results\": [{\"id\", \"kind\", \"title\", \"origin\", …}], \"facets\", \"next_cursor\", \"total_approximate\", \"facets_approximate\", \"order_approximate\"}."),
         .flag("--facets", "Also print counts by kind, industry, region, stage and origin."),
+        .flag("--unified", "One result per cluster of the unified catalog (id = its steward's, with \"cluster\" and \"members\"); a cluster matches when any member does, and the count, facets and cursor count clusters."),
     ]
 
     static func request(_ context: Context, query: String, defaultOrder: SearchOrder) throws -> SearchRequest {
@@ -33,6 +34,7 @@ enum SearchOptions {
             includeExpired: arguments.flag("--include-expired"), order: order,
             limit: try arguments.integer("--limit", default: 20, in: 1...1000), cursor: arguments.value("--cursor"),
             today: DateText.date(context.now))
+        request.unified = arguments.flag("--unified")
         request = try QueryParser.parse(query, into: request)
         for field in ["kind", "industry", "region", "origin", "stage", "trl"] {
             for value in arguments.all("--" + field) {
@@ -56,6 +58,7 @@ enum SearchOptions {
         for hit in page.hits {
             let project = hit.project
             out.line("  \(project.id)  [\(project.kind.label)] \(project.title)")
+            if hit.cluster != nil, hit.members.count > 1 { out.line("      cluster: " + hit.members.joined(separator: ", ")) }
             var facts = [project.industry.label, project.organization.region.label, project.organization.name]
             if let trl = project.trl { facts.append("TRL \(trl)") }
             facts.append(project.stage.label)
@@ -90,7 +93,7 @@ enum SearchCommand: Command {
     static let spec = CommandSpec(
         name: "search",
         summary: "Search the catalog (Chinese, Traditional or Simplified, and mixed terms such as 50MW).",
-        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--stage STAGE] [--trl RANGE] [--limit N] [--json]",
+        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--stage STAGE] [--trl RANGE] [--limit N] [--unified] [--json]",
         discussion: """
             Every term must match the title, summary, keywords or organisation. Terms are folded:
             先進 finds 先进, ＯＲＣ finds ORC; one- and two-character terms (毫米, 光) work too.
@@ -102,6 +105,11 @@ enum SearchCommand: Command {
             candidates), the count and facets are estimated from it ("about N results"),
             relevance ranks the newest 2,000 candidates at a time, and a page may come back
             short with a cursor that continues.
+
+            With --unified (also for list): one result per cluster of the unified catalog, under
+            its steward's id, with "cluster" and "members" in --json; a cluster matches when any
+            member matches, and the count, facets and cursor count clusters (each facet once per
+            distinct value among a cluster's matching members). See protocols/clusters.md.
             """,
         positionals: [("QUERY", "Search terms and filters; several words are joined.")],
         options: SearchOptions.filters + [
@@ -123,7 +131,7 @@ enum ListCommand: Command {
     static let spec = CommandSpec(
         name: "list",
         summary: "List records, filtered, by title (pinyin order) or most recently updated.",
-        usage: "[--kind KIND] [--industry INDUSTRY] [--region REGION] [--origin ORIGIN] [--stage STAGE] [--sort title|recency] [--limit N] [--json]",
+        usage: "[--kind KIND] [--industry INDUSTRY] [--region REGION] [--origin ORIGIN] [--stage STAGE] [--sort title|recency] [--limit N] [--unified] [--json]",
         options: SearchOptions.filters + [
             OptionSpec(name: "--sort", value: "ORDER", help: "title (default, pinyin order) or recency.")
         ])

@@ -49,6 +49,9 @@ struct SearchRun {
     private(set) var statements: SearchStatements
     let ordering: SearchRanking.Ordering
     let limit: Int
+    /// The statement that tests a unified search's other members, prepared once per search
+    /// (order walks collapse one hit at a time).
+    private let memberTest = MemberTest()
 
     init(connection: Connection, request: SearchRequest, limits: SearchLimits, cursor: Cursor?) {
         self.connection = connection
@@ -224,6 +227,7 @@ struct SearchRun {
                 result.next = more > 0 ? lowest - 1 : nil
             }
         }
+        if request.unified { result.matches = try collapse(result.matches) }
         return result
     }
 
@@ -297,7 +301,9 @@ struct SearchRun {
                 let rowid = walk.int64(0)
                 if members.contains(rowid) {
                     tested += 1
-                    try row.forEach(statements.values + [.text("[\(rowid)]")]) { hits.append(match($0)) }
+                    var found: [SearchMatch] = []
+                    try row.forEach(statements.values + [.text("[\(rowid)]")]) { found.append(match($0)) }
+                    hits += request.unified ? try collapse(found) : found
                     if hits.count > limit { break }
                 }
                 if steps >= limits.pageSteps || tested >= limits.pageRows {
@@ -315,7 +321,7 @@ struct SearchRun {
             while try walk.step() {
                 tested += 1
                 if walk.int(base + SearchStatements.testOffset) != 0 {
-                    hits.append(match(walk))
+                    hits += request.unified ? try collapse([match(walk)]) : [match(walk)]
                     if hits.count > limit { break }
                 }
                 if tested >= limits.pageRows {
@@ -339,9 +345,90 @@ struct SearchRun {
                 (body: row.text(0), masks: (0..<terms).map { row.int(1 + $0) })
             }
             guard let found, let body = found.body else { throw StoreError.database(SearchRowMissing(rowid: match.rowid)) }
-            return SearchHit(project: try RecordRow.project(body: body), score: SearchRanking.score(masks: found.masks))
+            var hit = SearchHit(project: try RecordRow.project(body: body), score: SearchRanking.score(masks: found.masks))
+            if request.unified { try unify(&hit) }
+            return hit
         }
     }
+
+    // MARK: Unified search
+
+    /// The matches that stand for their cluster: of a cluster's matching members, the one with
+    /// the highest rowid, carrying the others in `group`. Whether a record stands for its cluster
+    /// depends on the record and the request only, never on the page, so every path (sample,
+    /// windows, order walks, cursors) sees each cluster once. A member outside `matches` is tested
+    /// in full here; a record not yet merged is a cluster of its own.
+    func collapse(_ matches: [SearchMatch]) throws -> [SearchMatch] {
+        guard !matches.isEmpty else { return matches }
+        let rowids = "[" + matches.map { String($0.rowid) }.joined(separator: ",") + "]"
+        // Each match's fellow members (rowids), through the cluster table.
+        var fellows: [Int64: [Int64]] = [:]
+        try connection.prepare(Self.fellowsSQL).forEach([.text(rowids)]) { row in
+            let (rowid, fellow) = (row.int64(0), row.int64(1))
+            if fellow != rowid { fellows[rowid, default: []].append(fellow) }
+        }
+        guard !fellows.isEmpty else { return matches }
+        var known: [Int64: SearchMatch] = [:]
+        for match in matches { known[match.rowid] = match }
+        let untested = Set(fellows.values.joined()).subtracting(known.keys)
+        if !untested.isEmpty {
+            // Test in full: the driving index proposed none of these rows.
+            let full = SearchStatements(request, ordering: ordering)
+            let list = "[" + untested.sorted().map(String.init).joined(separator: ",") + "]"
+            if memberTest.statement == nil { memberTest.statement = try connection.prepareUncached(full.batch) }
+            try memberTest.statement!.forEach(full.values + [.text(list)]) { row in
+                let found = match(row)
+                known[found.rowid] = found
+            }
+        }
+        return matches.compactMap { match in
+            let others = (fellows[match.rowid] ?? []).compactMap { known[$0] }
+            guard others.allSatisfy({ $0.rowid < match.rowid }) else { return nil }
+            var kept = match
+            kept.group = others
+            return kept
+        }
+    }
+
+    /// For each rowid of the JSON array `?1`: the rowids of every member of its cluster (itself
+    /// included) that has a record.
+    static let fellowsSQL = """
+        SELECT r.rowid, f.rowid FROM json_each(?1) AS j CROSS JOIN records AS r ON r.rowid = j.value
+        JOIN cluster_members AS c ON c.record_id = r.id
+        JOIN cluster_members AS m ON m.cluster_id = c.cluster_id
+        JOIN records AS f ON f.id = m.record_id
+        """
+
+    /// Makes a hit the result of its cluster: the steward's record (the hit's own when the
+    /// steward has none here), the cluster id and its members' ids.
+    private func unify(_ hit: inout SearchHit) throws {
+        let id = hit.project.id.description
+        guard let cluster = try connection.prepare("SELECT cluster_id FROM cluster_members WHERE record_id = ?")
+            .queryFirst([.text(id)], row: { $0.text(0) }) ?? nil
+        else {
+            // Not merged yet: a cluster of one.
+            hit.cluster = id
+            hit.members = [id]
+            return
+        }
+        hit.cluster = cluster
+        hit.members = try connection.prepare(
+            "SELECT m.record_id FROM cluster_members AS m JOIN records AS r ON r.id = m.record_id WHERE m.cluster_id = ? ORDER BY m.record_id"
+        ).query([.text(cluster)]) { $0.text(0) ?? "" }
+        let steward = try connection.prepare("SELECT json_extract(CAST(entry AS TEXT), '$.steward') FROM unified WHERE cluster_id = ?")
+            .queryFirst([.text(cluster)]) { $0.text(0) } ?? nil
+        if let steward, steward != id,
+            let body = try connection.prepare("SELECT body FROM records WHERE id = ?").queryFirst([.text(steward)], row: { $0.text(0) }) ?? nil
+        {
+            hit.project = try RecordRow.project(body: body)
+        }
+    }
+}
+
+/// The prepared member test of one unified search (a reference, so the run's non-mutating steps
+/// can fill it in).
+final class MemberTest {
+    var statement: Statement?
 }
 
 /// A row the search found was not there when its body was read (within one read transaction this

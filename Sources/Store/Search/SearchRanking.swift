@@ -11,6 +11,9 @@ struct SearchMatch {
     var region: String
     var stage: Int
     var origin: String
+    /// In a unified search: the other members of this match's cluster that match too (this match
+    /// stands for the cluster; facets count each distinct value among them all once).
+    var group: [SearchMatch] = []
 }
 
 /// Relevance, order and facets of matches: pure functions, no database.
@@ -109,8 +112,24 @@ enum SearchRanking {
 
         private(set) var total = 0
         private var counts: [Values: Int] = [:]
+        /// Counts of clusters of several matching members, by facet and value (unified search).
+        private var clusters: [String: [String: Int]] = [:]
 
         mutating func add(_ match: SearchMatch) {
+            guard match.group.isEmpty else {
+                // A cluster counts once per distinct value among its matching members.
+                total += 1
+                let members = [match] + match.group
+                let stages = Stage.allCases
+                for (facet, values) in [
+                    ("kind", members.map(\.kind)), ("industry", members.map(\.industry)), ("region", members.map(\.region)),
+                    ("stage", members.map { stages.indices.contains($0.stage) ? stages[$0.stage].rawValue : "?" }),
+                    ("origin", members.map(\.origin)),
+                ] {
+                    for value in Set(values) { clusters[facet, default: [:]][value, default: 0] += 1 }
+                }
+                return
+            }
             total += 1
             counts[Values(kind: match.kind, industry: match.industry, region: match.region, stage: match.stage, origin: match.origin),
                    default: 0] += 1
@@ -127,6 +146,9 @@ enum SearchRanking {
                                        ("stage", stage), ("origin", values.origin)] {
                     result[facet, default: [:]][value, default: 0] += count
                 }
+            }
+            for (facet, values) in clusters {
+                for (value, count) in values { result[facet, default: [:]][value, default: 0] += count }
             }
             guard factor != 1 else { return result }
             return result.mapValues { $0.mapValues { Int((Double($0) * factor).rounded()) } }
