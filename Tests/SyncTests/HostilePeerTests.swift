@@ -143,7 +143,10 @@ struct Attack: Sendable, CustomTestStringConvertible {
         let started = ContinuousClock.now
         let report = try await federation.sync()
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < .seconds(20), "the whole sync ends within the limits")
+        // Under the 60 s a file may take with its retries (so no attack made the sync wait out a
+        // transfer's total limit); the slowest attack, the 1 byte/s drip, ends at the low-speed
+        // limit (10 s). 20 s was passed by up to a second when the full suite loaded both cores.
+        #expect(elapsed < .seconds(40), "the whole sync ends within the limits")
 
         let chongqing = try #require(report.peer("chongqing"))
         #expect(!chongqing.ok)
