@@ -1,4 +1,5 @@
 import Catalog
+import Feed
 import Foundation
 import JSON
 import Store
@@ -27,6 +28,18 @@ struct TestStore {
     func reader() throws -> CatalogReader { try CatalogReader(path: path) }
 
     func project(_ id: String) throws -> Project? { try reader().project(RecordID(id)!) }
+
+    /// Applies the whole log of `other`'s own origin to this store, as one verified page of a
+    /// sync (bodies checked against their entries), so that this store holds another origin.
+    func apply(logOf other: TestStore) async throws {
+        let origin = other.store.node.id
+        let size = try await other.store.logPosition(origin).size
+        let lines = try await other.store.logLines(origin, 0..<size)
+        let entries = try lines.map { try LogEntry(line: $0.entry[...]) }
+        let bodies = try FeedVerifier(origin: origin).bodies(ApplyTests.file(lines.map(\.body)), entries: entries).bodies
+        _ = try await store.applyVerified(
+            origin: origin, pages: [VerifiedPage(entries: entries, lines: lines.map(\.body), bodies: bodies, decoded: nil)])
+    }
 }
 
 /// The problems of a refused import, or an empty list when it was not refused.

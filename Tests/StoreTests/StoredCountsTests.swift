@@ -109,12 +109,7 @@ import TestSupport
             RecordFixture.supply("c", title: "光电编码器", region: "sichuan"),
             RecordFixture.challenge("d", title: "隧道围岩预判"),
         ])
-        let size = try await beijing.store.logPosition("beijing").size
-        let lines = try await beijing.store.logLines("beijing", 0..<size)
-        let entries = try lines.map { try LogEntry(line: $0.entry[...]) }
-        let bodies = try FeedVerifier(origin: "beijing").bodies(ApplyTests.file(lines.map(\.body)), entries: entries).bodies
-        _ = try await test.store.applyVerified(
-            origin: "beijing", pages: [VerifiedPage(entries: entries, lines: lines.map(\.body), bodies: bodies, decoded: nil)])
+        try await test.apply(logOf: beijing)
         try Self.expectMatchesRecount(test, "applied")
         try await test.store.refreshUnified()
         var stats = try test.reader().stats(today: Self.today)

@@ -25,12 +25,7 @@ import TestSupport
             [RecordFixture.supply("a", title: "先进毫米波感知技术", region: "sichuan", extra: ["same_as": ["beijing:b"]])]
                 + (0..<5).map { RecordFixture.supply("s\($0)", title: "光电编码器\($0)", region: "sichuan") }
                 + [RecordFixture.challenge("d", title: "隧道围岩预判")])
-        let size = try await beijing.store.logPosition("beijing").size
-        let lines = try await beijing.store.logLines("beijing", 0..<size)
-        let entries = try lines.map { try LogEntry(line: $0.entry[...]) }
-        let bodies = try FeedVerifier(origin: "beijing").bodies(ApplyTests.file(lines.map(\.body)), entries: entries).bodies
-        _ = try await test.store.applyVerified(
-            origin: "beijing", pages: [VerifiedPage(entries: entries, lines: lines.map(\.body), bodies: bodies, decoded: nil)])
+        try await test.apply(logOf: beijing)
         try await test.store.refreshUnified()
         return test
     }
