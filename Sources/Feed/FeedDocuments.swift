@@ -27,8 +27,10 @@ public struct CheckpointBundle: Sendable {
         self.origins = origins.sorted { $0.origin < $1.origin }
     }
 
-    /// The document's JCS bytes.
+    /// The document's JCS bytes. Throws only if a signed object it lists cannot be canonicalised
+    /// (a non-integer number or a lone surrogate), which a verified object never holds.
     public var bytes: [UInt8] {
+        get throws {
         let value: JSONValue = [
             "type": .string(Self.type), "node": .string(node),
             "origins": .array(origins.map { entry in
@@ -38,7 +40,8 @@ public struct CheckpointBundle: Sendable {
                 ]
             }),
         ]
-        return (try? JCS.canonicalize(value)) ?? []
+        return try JCS.canonicalize(value)
+        }
     }
 
     /// The parser limits of a bundle: it may list many origins, each with its key statements.
@@ -63,9 +66,10 @@ public struct CheckpointBundle: Sendable {
 
 /// `/feeds/{origin}/keys.json`: every key statement of an origin.
 public enum KeyStatementList {
-    public static func bytes(origin: String, statements: [KeyStatement]) -> [UInt8] {
+    /// Throws only if a statement cannot be canonicalised, which a verified statement never is.
+    public static func bytes(origin: String, statements: [KeyStatement]) throws -> [UInt8] {
         let value: JSONValue = ["origin": .string(origin), "key_statements": .array(statements.map { .object($0.object) })]
-        return (try? JCS.canonicalize(value)) ?? []
+        return try JCS.canonicalize(value)
     }
 
     public static func parse(_ bytes: [UInt8]) throws(FeedError) -> [KeyStatement] {

@@ -71,7 +71,9 @@ public struct LogEntry: Sendable, Hashable {
         } catch {
             throw FeedError.malformed("entry is not JSON: \(error.message)")
         }
-        guard (try? JCS.canonicalizeForSigning(value)) == bytes else {
+        // A value with no canonical form (a fraction, a lone surrogate) is not canonical: the
+        // refusal below is that error, named.
+        guard (try? JCS.canonicalizeForSigning(value)) == bytes else {  // dropped on purpose: see above
             throw FeedError(.notCanonical, "entry is not in canonical form (RFC 8785, integers only)")
         }
         guard let object = value.objectValue else { throw FeedError.malformed("entry is not a JSON object") }

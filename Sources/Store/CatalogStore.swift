@@ -141,7 +141,7 @@ public actor CatalogStore {
             let served = try LogReader(connection: connection).origins()
             // A stored manifest that does not decode is signed again below (nil differs from any
             // list): dropping the error repairs it.
-            let listed = manifest.flatMap { try? NodeManifest(bytes: $0) }.map { Set($0.origins) }
+            let listed = manifest.flatMap { try? NodeManifest(bytes: $0) }.map { Set($0.origins) }  // repaired below: see above
             if checkpoint != nil || mirrors != nil || listed != Set(served + [node.id]) {
                 let stored = try connection.prepare("SELECT value FROM node WHERE key = 'mirrors'").queryFirst { $0.text(0) } ?? nil
                 let list = (stored ?? "").split(separator: " ").map(String.init)

@@ -310,21 +310,21 @@ private struct ValidLog {
         manifest = try NodeManifest.sign(
             nodeID: Vectors.origin, name: Self.manifestName, region: "sichuan", rootKey: keys.root.publicKey,
             origins: [Vectors.origin], mirrors: [], issuedAt: Vectors.date(Vectors.issuedAt), key: keys.checkpoint2)
-        files = Self.export(log, checkpoint: checkpoint, manifest: manifest)
+        files = try Self.export(log, checkpoint: checkpoint, manifest: manifest)
     }
 
     /// The files `kechuang export` writes for one origin (without the `.gz` copies), by path
     /// relative to the export root.
-    static func export(_ log: VectorLog, checkpoint: Checkpoint, manifest: NodeManifest) -> [String: [UInt8]] {
+    static func export(_ log: VectorLog, checkpoint: Checkpoint, manifest: NodeManifest) throws -> [String: [UInt8]] {
         let origin = Vectors.origin
         let size = checkpoint.size
         let bundle = CheckpointBundle(
             node: origin, origins: [.init(origin: origin, checkpoint: checkpoint, keyStatements: log.statements)])
         var files: [String: [UInt8]] = [
             FeedPath.manifest: manifest.bytes,
-            FeedPath.checkpoints: bundle.bytes,
+            FeedPath.checkpoints: try bundle.bytes,
             FeedPath.checkpoint(origin): checkpoint.bytes,
-            FeedPath.keys(origin): KeyStatementList.bytes(origin: origin, statements: log.statements),
+            FeedPath.keys(origin): try KeyStatementList.bytes(origin: origin, statements: log.statements),
             FeedPath.pageRoots(origin, size: size): log.pageRoots(size: size).bytes,
         ]
         for page in 0..<(size + Feed.pageSize - 1) / Feed.pageSize {
@@ -340,7 +340,7 @@ private struct ValidLog {
         let checkpoint = try Checkpoint.sign(
             origin: Vectors.origin, size: Vectors.size, root: log.pageRoots(size: Vectors.size).root,
             issuedAt: Vectors.date(Vectors.issuedAt), validity: validity, key: keys.checkpoint2)
-        return Self.export(log, checkpoint: checkpoint, manifest: manifest)
+        return try Self.export(log, checkpoint: checkpoint, manifest: manifest)
     }
 
     /// The files of `variant` that differ from the valid export.
@@ -433,7 +433,7 @@ private struct VectorCase {
             name: "revoked-key",
             description: "keys.json also holds a root-signed revoke of checkpoint key 2 from size 302 (the key was compromised), so the checkpoint of size 310 it signed is not valid.",
             expect: "reject", error: "keyNotValid", location: checkpointPath, messageContains: "revoked from size 302",
-            files: [Vectors.relative(keysPath): KeyStatementList.bytes(origin: origin, statements: valid.log.statements + [revoke])]))
+            files: [Vectors.relative(keysPath): try KeyStatementList.bytes(origin: origin, statements: valid.log.statements + [revoke])]))
 
         let retired = try Checkpoint.sign(
             origin: origin, size: Vectors.size, root: valid.checkpoint.root, issuedAt: Vectors.date(Vectors.issuedAt),
@@ -562,8 +562,8 @@ private struct VectorCase {
         // unsigned and informative; its checkpoint must be of the tree the feed's checkpoint.json is.
         let bundlePath = FeedPath.checkpoints
         let validBundle = valid.files[Vectors.relative(bundlePath)]!
-        func bundle(node: String? = nil, checkpoint: Checkpoint? = nil, statements: [KeyStatement]? = nil) -> [UInt8] {
-            CheckpointBundle(node: node ?? origin, origins: [.init(
+        func bundle(node: String? = nil, checkpoint: Checkpoint? = nil, statements: [KeyStatement]? = nil) throws -> [UInt8] {
+            try CheckpointBundle(node: node ?? origin, origins: [.init(
                 origin: origin, checkpoint: checkpoint ?? valid.checkpoint, keyStatements: statements ?? valid.log.statements)]).bytes
         }
         var flippedStatement = valid.log.statements[1].object
@@ -580,15 +580,15 @@ private struct VectorCase {
         invalidUTF8[nodeAt + nodeMember.count - 2] = 0xFF
         for (name, description, bytes, error, message) in [
             ("checkpoints-bad-signature", "checkpoints.json holds the checkpoint with one bit of its signature flipped (checkpoint.json is the valid one).",
-             bundle(checkpoint: try Checkpoint(.object(object))), "badSignature", "signature does not verify"),
+             try bundle(checkpoint: try Checkpoint(.object(object))), "badSignature", "signature does not verify"),
             ("checkpoints-statement-bad-signature", "checkpoints.json holds the key statement of entry 300 with one bit of its signature flipped: the document is refused as a whole (feed.md §6).",
-             bundle(statements: statements), "badSignature", "is not signed by the root key"),
+             try bundle(statements: statements), "badSignature", "is not signed by the root key"),
             ("checkpoints-invalid-utf8", "The last letter of the node member of checkpoints.json is replaced by the byte 0xFF: not UTF-8, so not JSON.",
              invalidUTF8, "malformed", "invalid UTF-8"),
             ("checkpoints-broken-json", "checkpoints.json lacks its last byte (the closing brace).",
              Array(validBundle.dropLast()), "malformed", "not JSON"),
             ("checkpoints-other-tree", "checkpoints.json offers the older checkpoint (size 257, valid and current), while checkpoint.json and the pages are of size 310: a peer would sync another tree than the one verified.",
-             bundle(checkpoint: valid.olderCheckpoint), "rootMismatch", "peers would sync another tree"),
+             try bundle(checkpoint: valid.olderCheckpoint), "rootMismatch", "peers would sync another tree"),
         ] {
             cases.append(VectorCase(
                 name: name, description: description, expect: "reject", error: error, location: bundlePath, messageContains: message,
@@ -597,7 +597,7 @@ private struct VectorCase {
         cases.append(VectorCase(
             name: "checkpoints-node-unsigned",
             description: "The node member of checkpoints.json names another node. It is not signed, and a reader does not rely on it (feed.md §7): accepted.",
-            expect: "accept", files: [Vectors.relative(bundlePath): bundle(node: "elsewhere")]))
+            expect: "accept", files: [Vectors.relative(bundlePath): try bundle(node: "elsewhere")]))
 
         // What feed.md §1–§4 settle the way kechuang's reader decides.
         let markerLog = try markerLog(valid, marker: Array("{\"type\":\"kechuang.redacted/1\",\"redacted_by\":\(Self.markerRedactSeq)}".utf8))
@@ -672,7 +672,7 @@ private struct VectorCase {
             cases.append(VectorCase(
                 name: name, description: description, expect: "reject", error: error, location: keysPath, messageContains: message,
                 files: [
-                    Vectors.relative(keysPath): KeyStatementList.bytes(origin: origin, statements: valid.log.statements + [statement]),
+                    Vectors.relative(keysPath): try KeyStatementList.bytes(origin: origin, statements: valid.log.statements + [statement]),
                     Vectors.relative(checkpointPath): impostorCheckpoint.bytes,
                 ]))
         }

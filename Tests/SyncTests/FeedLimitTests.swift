@@ -101,10 +101,10 @@ private struct HandmadeFeed {
             tailRoot: size % Feed.pageSize == 0 ? nil : Merkle.root(leafHashes: leaves[full * Feed.pageSize..<size]))
         let checkpoint = try Checkpoint.sign(origin: Self.origin, size: size, root: roots.root, issuedAt: Date(), key: key)
         var files: [String: [UInt8]] = [
-            FeedPath.checkpoints: CheckpointBundle(
+            FeedPath.checkpoints: try CheckpointBundle(
                 node: Self.origin, origins: [.init(origin: Self.origin, checkpoint: checkpoint, keyStatements: [statement])]).bytes,
             FeedPath.checkpoint(Self.origin): checkpoint.bytes,
-            FeedPath.keys(Self.origin): KeyStatementList.bytes(origin: Self.origin, statements: [statement]),
+            FeedPath.keys(Self.origin): try KeyStatementList.bytes(origin: Self.origin, statements: [statement]),
             FeedPath.pageRoots(Self.origin, size: size): roots.bytes,
         ]
         for page in 0..<(size + Feed.pageSize - 1) / Feed.pageSize {

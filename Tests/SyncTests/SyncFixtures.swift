@@ -108,10 +108,10 @@ struct ChongqingFeed: Sendable {
     /// and the checkpoint and key documents.
     static func snapshot(_ reader: FeedReader, _ checkpoint: Checkpoint, statements: [KeyStatement]) throws -> FeedSnapshot {
         var files: [String: [UInt8]] = [:]
-        files[FeedPath.checkpoints] = CheckpointBundle(
+        files[FeedPath.checkpoints] = try CheckpointBundle(
             node: origin, origins: [.init(origin: origin, checkpoint: checkpoint, keyStatements: statements)]).bytes
         files[FeedPath.checkpoint(origin)] = checkpoint.bytes
-        files[FeedPath.keys(origin)] = KeyStatementList.bytes(origin: origin, statements: statements)
+        files[FeedPath.keys(origin)] = try KeyStatementList.bytes(origin: origin, statements: statements)
         var paths = [FeedPath.pageRoots(origin, size: checkpoint.size)]
         for step in SyncPlan.pages(held: 0, target: checkpoint.size) {
             paths.append(FeedPath.page(origin, step.page, width: step.width))

@@ -88,7 +88,7 @@ public final class FeedReader {
             return FeedFile(bytes: checkpoint.bytes, gzip: nil, contentType: FeedFile.json, caching: .revalidate)
         case .keys(let origin):
             guard try log.checkpoint(origin: origin) != nil else { return nil }
-            let bytes = KeyStatementList.bytes(origin: origin, statements: try log.keyStatements(origin: origin))
+            let bytes = try KeyStatementList.bytes(origin: origin, statements: try log.keyStatements(origin: origin))
             return FeedFile(bytes: bytes, gzip: nil, contentType: FeedFile.json, caching: .revalidate)
         case .page(let origin, let page, let width), .bodies(let origin, let page, let width):
             let start = page * Feed.pageSize
