@@ -43,9 +43,8 @@ enum ShowCommand: Command {
         let id = try recordID(context.arguments.positionals[0], node: reader.node.id)
         if context.arguments.flag("--unified") {
             let limit = try context.arguments.integer("--limit", default: ClusterRead.maxMembers, in: 1...ClusterRead.maxMembers)
-            let cursor = context.arguments.value("--cursor")
-            if let cursor, RecordID(cursor) == nil { throw CLIError.usage("--cursor \(cursor): not a member id") }
-            guard let cluster = try reader.cluster(of: id, limit: limit, cursor: cursor) else {
+            // A malformed cursor is the reader's invalidArgument: exit 2.
+            guard let cluster = try reader.cluster(of: id, limit: limit, cursor: context.arguments.value("--cursor")) else {
                 throw StoreError.notFound(id.description)
             }
             context.out.json(cluster.json)

@@ -42,7 +42,7 @@ extension CatalogReader {
             throw StoreError.corrupt("the unified entry of \(clusterID) does not parse: \(error)")
         }
         let all = (entry["members"]?.arrayValue ?? []).sorted { ($0["id"]?.stringValue ?? "") < ($1["id"]?.stringValue ?? "") }
-        let after = all.filter { cursor == nil || ($0["id"]?.stringValue ?? "") > cursor! }
+        let after = cursor.map { cursor in all.filter { ($0["id"]?.stringValue ?? "") > cursor } } ?? all
         let page = Array(after.prefix(limit))
 
         let log = LogReader(connection: connection)
