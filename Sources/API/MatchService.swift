@@ -15,8 +15,8 @@ public struct MatchService: Sendable {
     /// Pairs of each challenge kept for `--all`: its best, and its best cross-region.
     public var pairsPerChallenge = 5
 
-    public init(lexicon: MatchLexicon) {
-        matcher = Matcher(lexicon: lexicon)
+    public init(lexicon: MatchLexicon, weights: MatchWeights = .standard) {
+        matcher = Matcher(lexicon: lexicon, weights: weights)
     }
 
     /// The project's own lexicon (embedded) with the files of `--lexicon` added.
@@ -41,8 +41,10 @@ public struct MatchService: Sendable {
     /// - Parameter session: caches of clusters, texts and frequencies, shared by the requests of
     ///   one `--all` run (one catalog state); a new one per request otherwise.
     /// - Throws: `APIError` 404 for an unknown id, 400 for a kind the subject cannot be matched with.
+    /// - Parameter select: picks the results to return from the ranking (`Matcher.rank`).
     public func match(
-        _ id: RecordID, request: MatchRequest, reader: CatalogReader, session: MatchSession = MatchSession()
+        _ id: RecordID, request: MatchRequest, reader: CatalogReader, session: MatchSession = MatchSession(),
+        select: (([MatchResult]) -> [MatchResult])? = nil
     ) throws -> (subject: ClusterProject, results: [MatchResult]) {
         guard let subject = try session.cluster(of: id, reader: reader) else { throw APIError.notFound("no record \(id)") }
         let kinds: [ProjectKind]
@@ -76,7 +78,8 @@ public struct MatchService: Sendable {
             for: [text] + demandCandidates.map { session.text($0, lexicon: matcher.lexicon) },
             termsOf: candidates.map { session.text($0, lexicon: matcher.lexicon) }, reader: reader)
         let results = try matcher.rank(
-            subject, candidates: candidates, request: request, statistics: full, text: { session.text($0, lexicon: matcher.lexicon) })
+            subject, candidates: candidates, request: request, statistics: full, text: { session.text($0, lexicon: matcher.lexicon) },
+            select: select)
         return (subject, results)
     }
 
@@ -88,11 +91,13 @@ public struct MatchService: Sendable {
         for challenge in try reader.challengeClusters() where !MatchRequest.isExpired(challenge.project, today: today) {
             // One ranking per challenge: its best, and its best cross-region, from the top 100.
             let request = MatchRequest(limit: 100, today: today)
-            let results = try match(challenge.id, request: request, reader: reader, session: session).results
-            let best = results.prefix(pairsPerChallenge)
-            let cross = results.filter { challenge.isCrossRegion(with: $0.candidate) }.prefix(pairsPerChallenge)
-            var seen: Set<String> = []
-            for result in Array(best) + Array(cross) where seen.insert(result.candidate.cluster).inserted {
+            let kept = try match(challenge.id, request: request, reader: reader, session: session) { results in
+                let best = results.prefix(pairsPerChallenge)
+                let cross = results.filter { challenge.isCrossRegion(with: $0.candidate) }.prefix(pairsPerChallenge)
+                var seen: Set<String> = []
+                return (Array(best) + Array(cross)).filter { seen.insert($0.candidate.cluster).inserted }
+            }.results
+            for result in kept {
                 pairs.append(MatchPair(a: challenge, b: result.candidate, score: result.score, reasons: result.reasons))
             }
         }
@@ -134,18 +139,24 @@ public struct MatchService: Sendable {
 
 /// Caches for the requests of one catalog state: clusters by record, texts by cluster, pair
 /// frequencies and the record count. Not shared between threads.
+///
+/// The clusters and texts are bounded (`limit` entries each, emptied when full): `--all` over a
+/// national catalog meets most supply clusters, and keeping every one would hold gigabytes.
 public final class MatchSession {
+    private let limit = 20_000
     private var clusters: [RecordID: ClusterProject?] = [:]
     private var texts: [String: MatchText] = [:]
     private var frequencies: [UInt64: Int] = [:]
     private var asked: Set<UInt64> = []
     private var documents: Int?
+    private var averageLength: Double?
 
     public init() {}
 
     func cluster(of id: RecordID, reader: CatalogReader) throws -> ClusterProject? {
         if let known = clusters[id] { return known }
         let found = try reader.clusterProject(of: id)
+        if clusters.count >= limit { clusters.removeAll(keepingCapacity: true) }
         clusters[id] = .some(found)
         return found
     }
@@ -153,6 +164,7 @@ public final class MatchSession {
     func text(_ cluster: ClusterProject, lexicon: MatchLexicon) -> MatchText {
         if let known = texts[cluster.cluster] { return known }
         let text = MatchText(cluster.project, lexicon: lexicon)
+        if texts.count >= limit { texts.removeAll(keepingCapacity: true) }
         texts[cluster.cluster] = text
         return text
     }
@@ -177,7 +189,8 @@ public final class MatchSession {
             asked.formUnion(wanted)
         }
         if documents == nil { documents = try reader.recordCount() }
-        return MatchStatistics(documents: documents ?? 0, pairFrequency: frequencies)
+        if averageLength == nil { averageLength = try reader.averageGramLength() }
+        return MatchStatistics(documents: documents ?? 0, pairFrequency: frequencies, averageLength: averageLength ?? 0)
     }
 }
 

@@ -13,6 +13,10 @@ public struct MatchText: Sendable {
     public let keywords: [String]
     /// Distinct character pairs of the fields (cut at punctuation and spaces), as `pair(_:_:)`.
     public let pairs: Set<UInt64>
+    /// How often each pair occurs in the fields (BM25's term frequency).
+    public let pairCounts: [UInt64: Int]
+    /// The number of pairs in the fields, repeats counted (BM25's document length).
+    public let length: Int
 
     public init(_ project: Project, lexicon: MatchLexicon) {
         var fields = [project.title, project.summary]
@@ -41,7 +45,12 @@ public struct MatchText: Sendable {
             keywords.append(keyword)
         }
         self.keywords = keywords
-        pairs = Set(Self.pairs(of: scalars))
+        let all = Self.pairs(of: scalars)
+        var counts: [UInt64: Int] = [:]
+        for pair in all { counts[pair, default: 0] += 1 }
+        pairCounts = counts
+        pairs = Set(counts.keys)
+        length = all.count
     }
 
     /// True when folded `term` occurs in the text.

@@ -83,16 +83,27 @@ public struct MatchStatistics: Sendable {
     /// Records holding each character pair (`records_grams`, keys `MatchText.pair`), for the
     /// pairs asked about.
     public let pairFrequency: [UInt64: Int]
+    /// The mean number of character pairs a record's text holds (BM25's average document
+    /// length); 0 when unknown, which turns the length normalisation off.
+    public let averageLength: Double
 
-    public init(documents: Int, pairFrequency: [UInt64: Int]) {
+    public init(documents: Int, pairFrequency: [UInt64: Int], averageLength: Double = 0) {
         self.documents = documents
         self.pairFrequency = pairFrequency
+        self.averageLength = averageLength
     }
 
     /// ln(1 + N / df): rare pairs weigh more; a pair the catalog lacks counts as held by one.
     public func idf(pair: UInt64) -> Double {
         let df = max(pairFrequency[pair] ?? 1, 1)
         return log(1 + Double(max(documents, 1)) / Double(df))
+    }
+
+    /// BM25's IDF, ln((N - df + 0.5) / (df + 0.5)), floored at 10⁻⁶ as SQLite's FTS5 floors it:
+    /// a pair half the catalog holds says nothing about a match.
+    public func bm25IDF(pair: UInt64) -> Double {
+        let n = Double(max(documents, 1)), df = Double(min(max(pairFrequency[pair] ?? 1, 1), max(documents, 1)))
+        return max(log((n - df + 0.5) / (df + 0.5)), 1e-6)
     }
 
     /// The IDF of a term: that of its rarest pair bounds its frequency from above.

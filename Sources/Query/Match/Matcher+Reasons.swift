@@ -11,7 +11,7 @@ extension Matcher {
         describe: Bool = true
     ) -> [MatchReason]? {
         var reasons: [MatchReason] = []
-        let terms = termOverlap(demand: demandText, supply: supplyText, statistics: statistics)
+        let terms = termOverlap(demand: demandText, supply: supplyText, statistics: statistics, keywordCredit: weights.keywordCredit)
         if !terms.shared.isEmpty {
             reasons.append(MatchReason(
                 code: "terms", text: "双方都提到" + Self.quoted(terms.shared) + "。", weight: weights.terms * terms.sharedShare))
@@ -76,7 +76,8 @@ extension Matcher {
             reasons.append(MatchReason(code: "eligible_region", text: "覆盖项目所在的\(regionNames)。", weight: weights.eligibleNamed))
         }
         if let amount = amountReason(project.project, product.amount) { reasons.append(amount) }
-        let terms = termOverlap(demand: projectText, supply: financeText, statistics: statistics)
+        // A finance product names what it funds by keyword (新能源, 医疗器械): they count fully.
+        let terms = termOverlap(demand: projectText, supply: financeText, statistics: statistics, keywordCredit: 1)
         if !terms.shared.isEmpty {
             reasons.append(MatchReason(
                 code: "terms", text: "产品说明与项目都提到" + Self.quoted(terms.shared) + "。", weight: weights.financeText * terms.sharedShare))
@@ -87,8 +88,9 @@ extension Matcher {
     // MARK: Text components
 
     /// The demand's concepts (lexicon groups, related terms, keywords), IDF-weighted, and which
-    /// of them the supply names: the same group or keyword counts fully, a related term partly.
-    func termOverlap(demand: MatchText, supply: MatchText, statistics: MatchStatistics)
+    /// of them the supply names: the same group counts fully, a related term at `relatedCredit`,
+    /// a keyword at `keywordCredit`.
+    func termOverlap(demand: MatchText, supply: MatchText, statistics: MatchStatistics, keywordCredit: Double)
         -> (shared: [String], related: [(demand: String, supply: String)], sharedShare: Double, relatedShare: Double)
     {
         var total = 0.0, sharedWeight = 0.0, relatedWeight = 0.0
@@ -117,16 +119,17 @@ extension Matcher {
         }
         let groupTerms = Set(shared.map(\.0))
         for keyword in demand.keywords {
+            // Named in the reason whatever its credit; counted at `keywordCredit` of its IDF.
             let idf = statistics.idf(term: keyword)
-            total += idf
+            total += idf * keywordCredit
             if supply.contains(keyword) {
-                sharedWeight += idf
+                sharedWeight += idf * keywordCredit
                 if !groupTerms.contains(keyword) { shared.append((keyword, idf)) }
             }
         }
-        guard total > 0 else { return ([], [], 0, 0) }
         let byWeight = shared.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
         let relatedOrdered = related.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.demand < $1.demand }
+        guard total > 0 else { return (Array(byWeight.prefix(6)), relatedOrdered.map { ($0.demand, $0.supply) }, 0, 0) }
         return (Array(byWeight.prefix(6)), relatedOrdered.map { ($0.demand, $0.supply) }, sharedWeight / total, relatedWeight / total)
     }
 
@@ -138,18 +141,25 @@ extension Matcher {
     /// The IDF-weighted share of the demand's character pairs that the supply's text holds, and
     /// the rarest shared pairs, each extended to the longest run both texts share around it.
     func pairOverlap(demand: MatchText, supply: MatchText, statistics: MatchStatistics, name: Bool = true) -> (share: Double, pairs: [String]) {
+        // BM25 of the demand's pairs (each once, as an OR query) in the supply's text, divided
+        // by what a record of average length holding each pair once would score: k1 = 1.2,
+        // b = 0.75, as SQLite's bm25(). Always scored demand → supply, so a pair has one value.
+        let k1 = 1.2, b = 0.75
+        let norm = statistics.averageLength > 0 ? 1 - b + b * Double(supply.length) / statistics.averageLength : 1
         var total = 0.0, shared = 0.0
         var common: [(UInt64, Double)] = []
         for pair in demand.pairs {
-            let idf = statistics.idf(pair: pair)
+            let idf = statistics.bm25IDF(pair: pair)
             total += idf
-            if supply.pairs.contains(pair) {
-                shared += idf
+            if let count = supply.pairCounts[pair] {
+                let tf = Double(count)
+                shared += idf * tf * (k1 + 1) / (tf + k1 * norm)
                 common.append((pair, idf))
             }
         }
         guard total > 0, shared > 0 else { return (0, []) }
-        guard name else { return (shared / total, []) }
+        let share = min(shared / total, 1)
+        guard name else { return (share, []) }
         // Name the rarest shared pairs, each grown to the longest run of the demand's text
         // around it that the supply's text holds too (毫米 → 毫米波雷达), each run once.
         var named: [String] = []
@@ -159,7 +169,7 @@ extension Matcher {
             named.removeAll { run.contains($0) }
             named.append(run)
         }
-        return (shared / total, named)
+        return (share, named)
     }
 
     /// The longest run of letters and digits of `demand` containing `pair` that `supply` holds.

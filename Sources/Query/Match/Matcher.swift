@@ -37,8 +37,10 @@ public struct Matcher: Sendable {
     }
 
     /// The terms whose records are worth scoring for `subject`: its lexicon groups' synonyms and
-    /// related terms, its keywords, and its rarest character pairs (at most `pairs` of them).
-    public func retrievalTerms(_ subject: MatchText, statistics: MatchStatistics, pairs: Int = 40) -> [String] {
+    /// related terms, its keywords, and its character pairs that at most `rareShare` of the
+    /// catalog holds (at least its `pairs` rarest): the pairs that decide a BM25 ranking, while
+    /// the common ones (企业, 技术), which every record holds, would only make the query slow.
+    public func retrievalTerms(_ subject: MatchText, statistics: MatchStatistics, pairs: Int = 40, rareShare: Double = 0.05) -> [String] {
         var terms: [String] = []
         func add(_ term: String) { if !terms.contains(term) { terms.append(term) } }
         for group in (Array(subject.groups.keys) + Array(subject.relatedGroups.keys)).sorted() {
@@ -49,7 +51,10 @@ public struct Matcher: Sendable {
             let (left, right) = (statistics.idf(pair: $0), statistics.idf(pair: $1))
             return left != right ? left > right : $0 < $1
         }
-        for pair in rare.prefix(pairs) { add(MatchText.string(pair: pair)) }
+        let limit = Double(statistics.documents) * rareShare
+        for (index, pair) in rare.enumerated() where index < pairs || Double(statistics.pairFrequency[pair] ?? 0) <= limit {
+            add(MatchText.string(pair: pair))
+        }
         return terms
     }
 
@@ -57,10 +62,14 @@ public struct Matcher: Sendable {
     /// expired records (unless asked), same-region clusters with `crossRegion`, kinds not asked
     /// for and ineligible finance pairs; orders by score descending, then id.
     ///
-    /// - Parameter text: the text of a cluster (a caller may cache them).
+    /// - Parameters:
+    ///   - text: the text of a cluster (a caller may cache them).
+    ///   - select: picks, from the ranked results (at most `request.limit`), those to return; only
+    ///     these get their reason texts in full (naming shared runs is the costly part of a
+    ///     score), so `match --all`, which keeps a few of each ranking, describes only those.
     public func rank(
         _ subject: ClusterProject, candidates: [ClusterProject], request: MatchRequest, statistics: MatchStatistics,
-        text: ((ClusterProject) -> MatchText)? = nil
+        text: ((ClusterProject) -> MatchText)? = nil, select: (([MatchResult]) -> [MatchResult])? = nil
     ) throws -> [MatchResult] {
         let kinds = try Self.targetKinds(for: subject.project.kind, requested: request.kind)
         let textOf = text ?? { MatchText($0.project, lexicon: lexicon) }
@@ -76,8 +85,9 @@ public struct Matcher: Sendable {
             }
         }
         results.sort { $0.score != $1.score ? $0.score > $1.score : $0.candidate.id.description < $1.candidate.id.description }
+        let ranked = Array(results.prefix(request.limit))
         // The texts of the results shown, in full (the weights do not change).
-        return results.prefix(request.limit).map { result in
+        return (select?(ranked) ?? ranked).map { result in
             score(subject, subjectText, result.candidate, textOf(result.candidate), statistics: statistics, describe: true) ?? result
         }
     }

@@ -123,6 +123,33 @@ extension CatalogReader {
         return result
     }
 
+    /// The mean number of character pairs per record in `records_grams` (BM25's average document
+    /// length), from the totals FTS5 keeps in its averages record (`records_grams_data`, id 1: a
+    /// varint row count, then a varint token count per column), so no scan; 0 when empty.
+    public func averageGramLength() throws -> Double {
+        guard let blob = try connection.prepare("SELECT block FROM records_grams_data WHERE id = 1").queryFirst(row: { $0.blob(0) }) ?? nil
+        else { return 0 }
+        var bytes = blob[...]
+        // An index that never held a row has an empty averages record.
+        guard !bytes.isEmpty else { return 0 }
+        guard let rows = Self.fts5Varint(&bytes), let tokens = rows == 0 ? 0 : Self.fts5Varint(&bytes) else {
+            throw StoreError.corrupt("records_grams: the averages record does not decode")
+        }
+        return rows == 0 ? 0 : Double(tokens) / Double(rows)
+    }
+
+    /// SQLite's varint (big-endian groups of 7 bits, the ninth byte whole), as FTS5 writes it.
+    static func fts5Varint(_ bytes: inout ArraySlice<UInt8>) -> UInt64? {
+        var value: UInt64 = 0
+        for index in 0..<9 {
+            guard let byte = bytes.popFirst() else { return nil }
+            if index == 8 { return value << 8 | UInt64(byte) }
+            value = value << 7 | UInt64(byte & 0x7F)
+            if byte & 0x80 == 0 { return value }
+        }
+        return value
+    }
+
     /// The number of records, for IDF.
     public func recordCount() throws -> Int {
         try connection.prepare("SELECT count(*) FROM records").queryFirst { $0.int(0) } ?? 0
