@@ -60,7 +60,10 @@ let package = Package(
         .executableTarget(name: "kechuang", dependencies: ["CLI"]),
         // Benchmark driver for `make bench`: in-process measurements the CLI cannot time itself.
         .executableTarget(
-            name: "kechuang-bench", dependencies: ["Catalog", "Feed", "JSON", "Query", "Signing", "SQLite", "Store"]),
+            name: "kechuang-bench", dependencies: ["API", "Catalog", "Feed", "JSON", "MatchEvaluation", "Query", "Signing", "SQLite", "Store"]),
+        // The matching evaluation harness and its plain baseline (issue 10), for the quality
+        // tests and `make bench`; not part of the node.
+        .target(name: "MatchEvaluation", dependencies: ["API", "Catalog", "JSON", "Query", "SQLite", "Store"]),
 
         // Tests.
         .target(name: "TestSupport", dependencies: ["CShims", "JSON"], path: "Sources/TestSupport"),
@@ -81,7 +84,7 @@ let package = Package(
             dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
         .testTarget(
-            name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "Query", "SQLite", "Store", "TestSupport"], exclude: ["Evaluation"]),
+            name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "MatchEvaluation", "Query", "SQLite", "Store", "TestSupport"], exclude: ["Evaluation"]),
         .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "Sync", "TestSupport"]),
     ]
 )

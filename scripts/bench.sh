@@ -26,12 +26,22 @@
 #    loading the rows the sync wrote; the ratio to max(fetch, load) is the target, the ratio to
 #    their sum is printed beside it.
 # 6. Incremental sync of 100 changes (checked: exactly 100 applied), an unchanged poll.
-# 7. Peak memory syncing 1,000,000 records (BENCH_MILLION=0 skips it).
+# 7. Matching (issue 10): precision@1, hit@5 and MRR of the matcher and of the plain baseline
+#    (BM25 over character bigrams) on both halves of the evaluation set, the held-out floors
+#    PASS/FAIL; `kechuang match ID` (median and p95 over MATCH_DEMANDS challenges, one process
+#    each) against one sqlite3 process running the baseline's bigram-BM25 query for the same
+#    demand on a copy of the database (target <= 3x); `kechuang match --all` against one sqlite3
+#    process running one such query per current challenge (target <= 2x). That baseline takes
+#    over a second per query on 100,000 records (hours for every challenge), so by default it
+#    times MATCH_ALL_SAMPLE (100) of the queries, sampled evenly, and scales by their share;
+#    BENCH_MATCH_ALL_FULL=1 runs every one. `BENCH_ONLY=match` runs only this.
+# 8. Peak memory syncing 1,000,000 records (BENCH_MILLION=0 skips it).
 #
 # Sizes:   BENCH_COUNT (records, 100000), WRK_SECONDS (10), BENCH_MILLION (1), BENCH_DATA (./bench-data).
 # Targets: BENCH_TARGET_IMPORT (2.0), BENCH_TARGET_PUBLISH (2.0), BENCH_TARGET_SEARCH_P95_MS (50 or 200 by size),
 #          BENCH_TARGET_SERVE (0.5), BENCH_TARGET_SYNC (1.5), BENCH_TARGET_INCREMENTAL_PERCENT (2),
-#          BENCH_TARGET_MILLION_MB (300). Setting one out of reach checks that a miss fails the run.
+#          BENCH_TARGET_MILLION_MB (300), BENCH_TARGET_MATCH (3.0), BENCH_TARGET_MATCH_ALL (2.0).
+#          Setting one out of reach checks that a miss fails the run.
 set -euo pipefail
 kechuang="$1"
 bench="$(dirname "$kechuang")/kechuang-bench"
@@ -64,6 +74,101 @@ search_bench() {
   summary="$summary
 $(printf '  %-4s  %-40s (median < 20 ms; every p95 < %s ms)' "$verdict" "search query set, $records records" "$([ "$records" -gt 200000 ] && echo 200 || echo 50)")"
 }
+# match_bench NODE: issue 10's figures on NODE's catalog (merged first): the matcher's quality on
+# the evaluation set beside the plain baseline (kechuang-bench match-quality, its own catalog),
+# then `kechuang match ID` and `kechuang match --all` against one sqlite3 process running the
+# baseline's bigram-BM25 query (kechuang-bench match-baseline) on a copy of NODE's database.
+match_bench() {
+  local node="$1" work="$dir/match" records
+  records=$(sqlite3 "$node/kechuang.db" "SELECT count(*) FROM records")
+  echo "== matching: quality on the evaluation set (5,100 generated records + the set), both halves =="
+  if ! "$bench" match-quality "$(dirname "$0")/../Tests/MatchTests/Evaluation"; then
+    failed="$failed
+  match quality (held-out floors)"
+    summary="$summary
+$(printf '  %-4s  %-40s (hit@5 >= 0.9, MRR >= 0.75, above the baseline)' FAIL "match quality, held-out half")"
+  else
+    summary="$summary
+$(printf '  %-4s  %-40s (hit@5 >= 0.9, MRR >= 0.75, above the baseline)' PASS "match quality, held-out half")"
+  fi
+  echo
+  echo "== matching: speed on $records records, against sqlite3 running the baseline's query =="
+  rm -rf "$work"
+  mkdir -p "$work"
+  "$kechuang" --data "$node" stats >/dev/null  # merges: every timed run below finds the catalog current
+  sqlite3 "$node/kechuang.db" ".backup '$work/copy.db'"
+  "$bench" match-baseline "$work/copy.db" "$work" --demands "${MATCH_DEMANDS:-20}" --all-sample "${MATCH_ALL_SAMPLE:-100}" >/dev/null
+  # Warm both sides' files once.
+  "$kechuang" --data "$node" match "$(head -1 "$work/ids.txt")" --json >/dev/null
+  { echo "$pragmas"; cat "$work/one-0.sql"; } | sqlite3 "$work/copy.db" >/dev/null
+  measure_match_one() {
+    local i=0 id start
+    : > "$work/one.times"
+    while read -r id; do
+      start=$(now)
+      "$kechuang" --data "$node" match "$id" --json >/dev/null
+      printf '%s ' "$(since "$start")" >> "$work/one.times"
+      start=$(now)
+      { echo "$pragmas"; cat "$work/one-$i.sql"; } | sqlite3 "$work/copy.db" >/dev/null
+      printf '%s\n' "$(since "$start")" >> "$work/one.times"
+      i=$((i + 1))
+    done < "$work/ids.txt"
+    read -r match_median match_p95 base_median base_p95 < <(python3 -c '
+import sys
+rows = [tuple(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
+def stats(values):
+    values = sorted(values)
+    return values[(len(values) - 1) // 2], values[max(0, -(-len(values) * 95 // 100) - 1)]
+m, b = stats([r[0] for r in rows]), stats([r[1] for r in rows])
+print(m[0], m[1], b[0], b[1])' "$work/one.times")
+    printf '   %-41s median %.3f s, p95 %.3f s  (%d demands, one process each)\n' "kechuang match ID" "$match_median" "$match_p95" "$(wc -l < "$work/ids.txt")"
+    printf '   %-41s median %.3f s, p95 %.3f s\n' "baseline: sqlite3, the bigram-BM25 query" "$base_median" "$base_p95"
+  }
+  match_one_median() {
+    measure_match_one "$1"
+    value=$(ratio "$match_median" "$base_median")
+  }
+  match_one_p95() {
+    [ "$1" = 1 ] || measure_match_one "$1"
+    value=$(ratio "$match_p95" "$base_p95")
+  }
+  figure "match ID median, x baseline" le "${BENCH_TARGET_MATCH:-3.0}" x match_one_median
+  figure "match ID p95, x baseline" le "${BENCH_TARGET_MATCH:-3.0}" x match_one_p95
+  measure_match_all() {
+    local start all base total sampled
+    # What an earlier run computed for this catalog is not reused: the stored pairs are dropped.
+    sqlite3 "$node/kechuang.db" "DELETE FROM match_state" >/dev/null
+    start=$(now)
+    "$kechuang" --data "$node" match --all --limit 100 --json >/dev/null
+    all=$(since "$start")
+    read -r total sampled < "$work/all-count.txt"
+    start=$(now)
+    if [ "${BENCH_MATCH_ALL_FULL:-0}" = 1 ]; then
+      { echo "$pragmas"; cat "$work/all.sql"; } | sqlite3 "$work/copy.db" >/dev/null
+      base=$(since "$start")
+      printf '   %-41s %10.1f s  (one query per current challenge: %d)\n' "baseline: one sqlite3 process" "$base" "$total"
+    else
+      { echo "$pragmas"; cat "$work/all-sample.sql"; } | sqlite3 "$work/copy.db" >/dev/null
+      base=$(awk -v t="$(since "$start")" -v n="$total" -v s="$sampled" 'BEGIN { print t * n / s }')
+      printf '   %-41s %10.1f s  (%d of %d queries timed, scaled by %d/%d; BENCH_MATCH_ALL_FULL=1 runs all)\n' \
+        "baseline: one sqlite3 process" "$base" "$sampled" "$total" "$total" "$sampled"
+    fi
+    printf '   %-41s %10.1f s  (%d current challenges)\n' "kechuang match --all" "$all" "$total"
+    value=$(ratio "$all" "$base")
+  }
+  figure "match --all, x baseline" le "${BENCH_TARGET_MATCH_ALL:-2.0}" x measure_match_all
+}
+
+if [ "${BENCH_ONLY:-}" = match ]; then
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  if [ ! -f "$dir/node/kechuang.db" ]; then
+    "$kechuang" generate --region sichuan --count "$count" --seed 1 --out "$dir/records.json" >/dev/null
+    "$kechuang" --data "$dir/node" init --node-id sichuan --name bench --region sichuan >/dev/null
+    "$kechuang" --data "$dir/node" import "$dir/records.json" >/dev/null
+  fi
+fi
+
 if [ "${BENCH_ONLY:-}" = search ]; then
   mkdir -p "$dir"
   if [ ! -f "$dir/node/kechuang.db" ]; then
@@ -76,8 +181,10 @@ if [ "${BENCH_ONLY:-}" = search ]; then
   [ -z "$failed" ] || exit 1
   exit 0
 fi
-rm -rf "$dir"
-mkdir -p "$dir"
+if [ "${BENCH_ONLY:-}" != match ]; then
+  rm -rf "$dir"
+  mkdir -p "$dir"
+fi
 dir=$(cd "$dir" && pwd)  # absolute: nginx's configuration names files under it
 now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN { print e - s }'; }
@@ -129,6 +236,15 @@ figure() {
   summary="$summary
 $(printf '  %-4s  %-40s %s %s (target %s %s)' "$verdict" "$name" "${shown%% *}" "$unit" "$symbol" "$target")"
 }
+
+if [ "${BENCH_ONLY:-}" = match ]; then
+  match_bench "$dir/node"
+  echo
+  echo "== summary =="
+  echo "${summary#?}"
+  [ -z "$failed" ] || { echo "bench: FAILED:$failed"; exit 1; }
+  exit 0
+fi
 
 # rows_sql DB TABLE...: the rows of the TABLEs and DB's search grams as one SQL transaction: the
 # input of a bare-tool baseline (made untimed).
@@ -396,7 +512,11 @@ poll=$(since "$start")
 unchanged=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("yes" if all(p["not_modified"] for p in d["peers"]) else "no")' "$dir/poll.json")
 printf '%-44s %.3f s  (one conditional request answered 304: %s; no target)\n' "unchanged poll" "$poll" "$unchanged"
 
-# ---- 7. 1,000,000 records -----------------------------------------------------------------------
+# ---- 7. matching ---------------------------------------------------------------------------------
+echo
+match_bench "$dir/node"
+
+# ---- 8. 1,000,000 records -----------------------------------------------------------------------
 if [ "${BENCH_MILLION:-1}" = 1 ]; then
   echo
   echo "== peak memory syncing 1,000,000 records (BENCH_MILLION=0 skips) =="

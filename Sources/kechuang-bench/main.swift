@@ -4,6 +4,8 @@
 //     kechuang-bench search-queries DB [--runs N] [--p95-target MS] [--verbose] [--only TEXT]
 //     kechuang-bench grams-sql DB
 //     kechuang-bench publish DB COUNT RAW-OUT
+//     kechuang-bench match-quality SET-DIR [--per-region N]
+//     kechuang-bench match-baseline COPY OUT-DIR [--demands N] [--all-sample S]
 //
 // Samples COUNT record titles (deterministically), takes a three-character and a two-character
 // substring of each as a query, runs each query once through the same path as `kechuang search`
@@ -22,6 +24,9 @@
 // gzip copies as they fill) and signs a checkpoint, timing only that, and prints
 // `publish_seconds`. It writes every entry line and body it appended to RAW-OUT, for the
 // baseline's sha256sum over the same bytes.
+//
+// match-quality and match-baseline: issue 10's quality figures and the speed baseline's queries
+// (MatchBench.swift).
 import Catalog
 import Feed
 import Foundation
@@ -143,6 +148,18 @@ if arguments.count == 3, arguments[1] == "grams-sql" {
     try printGramsSQL(database: arguments[2])
     exit(0)
 }
+/// The value of `--name N` among `arguments`, else `fallback`.
+func option(_ name: String, _ fallback: Int) -> Int {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let value = Int(arguments[index + 1]) else { return fallback }
+    return value
+}
+if arguments.count >= 3, arguments[1] == "match-quality" {
+    exit(try await runMatchQuality(set: arguments[2], perRegion: option("--per-region", 1_700)) ? 0 : 1)
+}
+if arguments.count >= 4, arguments[1] == "match-baseline" {
+    try runMatchBaseline(copy: arguments[2], out: arguments[3], demands: option("--demands", 20), allSample: option("--all-sample", 100))
+    exit(0)
+}
 if arguments.count >= 3, arguments[1] == "search-queries" {
     var runs = 10
     var target: Double?
@@ -164,7 +181,7 @@ if arguments.count >= 3, arguments[1] == "search-queries" {
 }
 guard arguments.count >= 3, arguments[1] == "search-latency" else {
     FileHandle.standardError.write(
-        Data("usage: kechuang-bench search-latency DB [COUNT] | search-queries DB [--runs N] [--p95-target MS] [--verbose] [--only TEXT] | grams-sql DB | publish DB COUNT RAW-OUT\n".utf8))
+        Data("usage: kechuang-bench search-latency DB [COUNT] | search-queries DB [--runs N] [--p95-target MS] [--verbose] [--only TEXT] | grams-sql DB | publish DB COUNT RAW-OUT | match-quality SET-DIR [--per-region N] | match-baseline COPY OUT-DIR [--demands N] [--all-sample S]\n".utf8))
     exit(2)
 }
 let count = arguments.count > 3 ? Int(arguments[3]) ?? 100 : 100

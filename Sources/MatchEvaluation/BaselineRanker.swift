@@ -1,4 +1,4 @@
-import Catalog
+public import Catalog
 import JSON
 import Query
 import SQLite
@@ -7,11 +7,11 @@ import Store
 /// The plain baseline of issue 10, item 3: BM25 over the fields the matcher reads (title,
 /// summary, keywords, and a challenge's problem and target metrics), indexed as character
 /// bigrams in an FTS5 table of the same catalog; the query is the OR of the demand's bigrams.
-struct BaselineRanker {
+public struct BaselineRanker {
     let connection: Connection
 
     /// Builds the bigram index `baseline_grams` in the database at `path` (a test copy).
-    init(database path: String) throws {
+    public init(database path: String) throws {
         connection = try Connection(path: path, mode: .readWrite(create: false))
         try connection.execute(
             "CREATE VIRTUAL TABLE IF NOT EXISTS baseline_grams USING fts5(grams, tokenize = 'unicode61 remove_diacritics 0')")
@@ -28,21 +28,28 @@ struct BaselineRanker {
     }
 
     /// Every bigram of the fields, in order, repeats kept (BM25 counts them).
-    static func bigrams(_ project: Project) -> [String] {
+    public static func bigrams(_ project: Project) -> [String] {
         var fields = [project.title, project.summary] + project.keywords
         if case .challenge(let challenge) = project.details { fields += [challenge.problem] + challenge.targets.map(\.metric) }
         return fields.flatMap { MatchText.pairs(of: Array(TextNormalizer.fold($0).unicodeScalars)) }.map { MatchText.string(pair: $0) }
     }
 
-    /// The ids of the best 100 achievements and technologies for `demand`, each cluster once.
-    func rank(_ demand: Project) throws -> [RecordID] {
-        let query = Set(Self.bigrams(demand)).sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
+    /// The FTS5 query of `demand`: the OR of its distinct bigrams, each quoted; empty when none.
+    public static func query(_ demand: Project) -> String {
+        Set(bigrams(demand)).sorted().map { "\"\($0)\"" }.joined(separator: " OR ")
+    }
+
+    /// The ranking: the best 100 achievements and technologies by BM25 for the query (`?`).
+    /// `make bench` runs this same statement in the `sqlite3` tool, the query inlined.
+    public static let statement = """
+        SELECT r.id FROM baseline_grams AS g JOIN records AS r ON r.rowid = g.rowid
+        WHERE baseline_grams MATCH ? AND r.kind IN ('achievement', 'technology') ORDER BY g.rank LIMIT 100
+        """
+
+    /// The ids of the best 100 achievements and technologies for `demand`.
+    public func rank(_ demand: Project) throws -> [RecordID] {
+        let query = Self.query(demand)
         guard !query.isEmpty else { return [] }
-        return try connection.prepare(
-            """
-            SELECT r.id FROM baseline_grams AS g JOIN records AS r ON r.rowid = g.rowid
-            WHERE baseline_grams MATCH ? AND r.kind IN ('achievement', 'technology') ORDER BY g.rank LIMIT 100
-            """
-        ).query([.text(query)]) { $0.text(0) ?? "" }.compactMap(RecordID.init)
+        return try connection.prepare(Self.statement).query([.text(query)]) { $0.text(0) ?? "" }.compactMap(RecordID.init)
     }
 }

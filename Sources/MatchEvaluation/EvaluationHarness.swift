@@ -1,48 +1,46 @@
-import API
-import Catalog
+public import API
+public import Catalog
 import Foundation
-import JSON
+public import JSON
 import Query
-import Store
-import TestSupport
+public import Store
 
 /// One labelled demand of the evaluation set (`Tests/MatchTests/Evaluation/*.json`).
-struct EvaluationCase: Sendable {
-    let name: String
-    let gap: Bool
+public struct EvaluationCase: Sendable {
+    public let name: String
+    public let gap: Bool
     /// The demand's local id in the evaluation catalog.
-    let demand: String
+    public let demand: String
     /// The intended solutions' local ids.
-    let solutions: [String]
+    public let solutions: [String]
 }
 
 /// What the matcher achieved on one half of the evaluation set.
-struct EvaluationFigures: Sendable, CustomStringConvertible {
-    let cases: Int
-    let precisionAt1: Double
-    let hitAt5: Double
-    let mrr: Double
+public struct EvaluationFigures: Sendable, CustomStringConvertible {
+    public let cases: Int
+    public let precisionAt1: Double
+    public let hitAt5: Double
+    public let mrr: Double
     /// Cases whose first solution ranked below 5 (or not at all: rank 0), by name.
-    let misses: [(name: String, rank: Int)]
+    public let misses: [(name: String, rank: Int)]
 
-    var description: String {
+    public var description: String {
         String(format: "%d demands: precision@1 %.3f, hit@5 %.3f, MRR %.3f", cases, precisionAt1, hitAt5, mrr)
     }
 }
 
 /// Item 3's harness: the evaluation set embedded in a generated catalog of three regions,
 /// imported through the store's import path, merged into the unified catalog, then every
-/// demand matched as `kechuang match` does (the same `MatchService`).
-enum EvaluationHarness {
+/// demand matched as `kechuang match` does (the same `MatchService`). Shared by the quality
+/// tests (Tests/MatchTests) and `make bench` (kechuang-bench match-quality).
+public enum EvaluationHarness {
     /// The day the catalog is generated for and matched on (the set's dates are fixed).
-    static let today = "2026-06-01"
+    public static let today = "2026-06-01"
     static let regions = ["sichuan", "beijing", "chongqing"]
 
-    static func path(_ half: String) -> String { Repository.root + "/Tests/MatchTests/Evaluation/\(half).json" }
-
-    /// Reads one half: its cases and its records in import form, with ids made local.
-    static func load(_ half: String) throws -> (cases: [EvaluationCase], records: [JSONValue]) {
-        let value = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path(half)))))
+    /// Reads one half (`DIRECTORY/HALF.json`): its cases and its records in import form, with ids made local.
+    public static func load(_ half: String, in directory: String) throws -> (cases: [EvaluationCase], records: [JSONValue]) {
+        let value = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: directory + "/\(half).json"))))
         var cases: [EvaluationCase] = []
         var records: [JSONValue] = []
         for (index, item) in (value.arrayValue ?? []).enumerated() {
@@ -60,14 +58,14 @@ enum EvaluationHarness {
 
     /// Builds the catalog in `directory`: `perRegion` generated records of each region plus the
     /// records of `halves`, imported into one node and merged. Returns the database path.
-    static func buildCatalog(in directory: String, halves: [String], perRegion: Int) async throws -> String {
+    public static func buildCatalog(in directory: String, set: String, halves: [String], perRegion: Int) async throws -> String {
         let path = directory + "/eval.db"
         let store = try CatalogStore.create(
             path: path, node: NodeInfo(id: "eval", name: "评测", region: Region(code: "sichuan")!, createdAt: today + "T00:00:00Z"))
         var seen: Set<String> = []
         var records: [JSONValue] = []
         for half in halves {
-            for record in try load(half).records {
+            for record in try load(half, in: set).records {
                 guard let id = record["id"]?.stringValue, seen.insert(id).inserted else { continue }
                 records.append(record)
             }
@@ -87,7 +85,7 @@ enum EvaluationHarness {
 
     /// Matches every demand as `kechuang match` does and computes precision@1, hit@5 and MRR
     /// (over the top 100).
-    static func evaluate(_ cases: [EvaluationCase], database: String, service: MatchService) throws -> EvaluationFigures {
+    public static func evaluate(_ cases: [EvaluationCase], database: String, service: MatchService) throws -> EvaluationFigures {
         let reader = try CatalogReader(path: database)
         return try evaluate(cases, reader: reader) { demand in
             let request = MatchRequest(limit: 100, today: today)
@@ -96,7 +94,7 @@ enum EvaluationHarness {
     }
 
     /// The same figures for the BM25-bigram baseline on the same catalog.
-    static func evaluateBaseline(_ cases: [EvaluationCase], database: String) throws -> EvaluationFigures {
+    public static func evaluateBaseline(_ cases: [EvaluationCase], database: String) throws -> EvaluationFigures {
         let reader = try CatalogReader(path: database)
         let baseline = try BaselineRanker(database: database)
         return try evaluate(cases, reader: reader) { demand in
@@ -144,7 +142,7 @@ enum EvaluationHarness {
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    let description: String
+public struct HarnessError: Error, CustomStringConvertible {
+    public let description: String
     init(_ description: String) { self.description = description }
 }
