@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "MergeTests", dependencies: ["Merge", "Catalog", "JSON", "TestSupport"]),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "Store", "TestSupport"]),
+            dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "MatchEvaluation", "Query", "SQLite", "Store", "TestSupport"], exclude: ["Evaluation"]),

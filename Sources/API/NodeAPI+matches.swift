@@ -7,11 +7,19 @@ import Store
 import Synchronization
 
 /// The `match --all` pairs this server computed last, with the key (catalog generation and day)
-/// they were computed for; one computation at a time.
+/// they were computed for, and the computation in progress: at most one at a time, on its own
+/// thread and its own database connection, never on a request's.
 final class MatchAllCache: Sendable {
     let state = Mutex<(key: String, pairs: [StoredMatchPair])?>(nil)
-    /// Held while computing, so concurrent requests for a new generation compute once.
-    let computing = Mutex<Void>(())
+    /// The key being computed, and a group that the computation leaves when it ends.
+    let running = Mutex<(key: String, done: DispatchGroup)?>(nil)
+    /// Why the last computation failed, for the key it was for: the next request answers it.
+    let failure = Mutex<(key: String, message: String)?>(nil)
+    /// How long a request waits for a computation before it answers 503 (a small catalog's pairs
+    /// come within it; a national one's take minutes, and a request must not hold a worker).
+    let wait: TimeInterval
+
+    init(wait: TimeInterval = 2) { self.wait = wait }
 }
 
 extension NodeAPI {
@@ -73,19 +81,60 @@ extension NodeAPI {
     }
 
     /// The `--all` pairs of the current catalog generation: from memory, else from the store's
-    /// `match_pairs` (a `kechuang match --all` may have computed them), else computed once here
-    /// and stored.
+    /// `match_pairs` (a `kechuang match --all` may have computed them), else computed once, in the
+    /// background, and stored. A request waits for that at most `matchAll.wait`, then answers 503
+    /// with `Retry-After`: over a large catalog the computation takes minutes, and requests that
+    /// held a worker that long would let one client exhaust the server.
     private func allPairs(today: String) throws -> [StoredMatchPair] {
         let key = try pool.with { try MatchService.allKey(reader: $0.catalog, today: today) }
         if let cached = matchAll.state.withLock({ $0 }), cached.key == key { return cached.pairs }
-        return try matchAll.computing.withLock { _ in
-            if let cached = matchAll.state.withLock({ $0 }), cached.key == key { return cached.pairs }
-            let pairs = try pool.with { readers in
-                try readers.catalog.storedMatchPairs(key: key) ?? configuration.match.allPairs(reader: readers.catalog, today: today)
-            }
-            try configuration.store.synchronously { try $0.storeMatchPairs(pairs, key: key) }
-            matchAll.state.withLock { $0 = (key, pairs) }
-            return pairs
+        if let stored = try pool.with({ try $0.catalog.storedMatchPairs(key: key) }) {
+            matchAll.state.withLock { $0 = (key, stored) }
+            return stored
         }
+        if let failed = matchAll.failure.withLock({ failure -> String? in
+            guard let found = failure, found.key == key else { return nil }
+            failure = nil  // the next request tries again
+            return found.message
+        }) {
+            throw APIError(status: 500, "computing the match --all pairs failed: \(failed)")
+        }
+        let done = startAllPairs(key: key, today: today)
+        if done.wait(timeout: .now() + matchAll.wait) == .success, let cached = matchAll.state.withLock({ $0 }), cached.key == key {
+            return cached.pairs
+        }
+        if let failed = matchAll.failure.withLock({ $0?.key == key ? $0?.message : nil }) {
+            throw APIError(status: 500, "computing the match --all pairs failed: \(failed)")
+        }
+        throw APIError(
+            status: 503, "the match --all pairs of this catalog are being computed; ask again later",
+            details: ["retry_after": .number(30)])
+    }
+
+    /// Starts computing the pairs of `key` unless a computation runs already (for this key or an
+    /// older one: one at a time); returns the group of the one running.
+    private func startAllPairs(key: String, today: String) -> DispatchGroup {
+        let (done, start) = matchAll.running.withLock { running -> (DispatchGroup, Bool) in
+            if let running { return (running.done, false) }
+            let group = DispatchGroup()
+            group.enter()
+            running = (key, group)
+            return (group, true)
+        }
+        guard start else { return done }
+        let (path, service, store, cache) = (configuration.databasePath, configuration.match, configuration.store, matchAll)
+        Thread.detachNewThread {
+            do {
+                let reader = try CatalogReader(path: path)
+                let pairs = try service.allPairs(reader: reader, today: today)
+                try store.synchronously { try $0.storeMatchPairs(pairs, key: key) }
+                cache.state.withLock { $0 = (key, pairs) }
+            } catch {
+                cache.failure.withLock { $0 = (key, "\(error)") }
+            }
+            cache.running.withLock { $0 = nil }
+            done.leave()
+        }
+        return done
     }
 }

@@ -29,6 +29,8 @@ public struct NodeAPI: HTTPHandler {
         public var maxImportBytes: Int = 64 << 20
         /// What `GET /v1/matches` matches with: the shipped lexicon, plus `serve --lexicon` files.
         public var match = MatchService(lexicon: MatchLexicon())
+        /// How long `GET /v1/matches?all=true` waits for pairs being computed before it answers 503.
+        public var matchAllWait: Double = 2
 
         public init(
             databasePath: String, store: CatalogStore, token: AdminToken,
@@ -46,12 +48,13 @@ public struct NodeAPI: HTTPHandler {
     let configuration: Configuration
     let pool: ReaderPool
     let cache = FeedCache()
-    let matchAll = MatchAllCache()
+    let matchAll: MatchAllCache
     public let metrics = Metrics()
 
     public init(configuration: Configuration) {
         self.configuration = configuration
         pool = ReaderPool(path: configuration.databasePath)
+        matchAll = MatchAllCache(wait: configuration.matchAllWait)
     }
 
     /// The largest body of `PUT /v1/projects/{id}`: one record.
@@ -394,6 +397,7 @@ public struct NodeAPI: HTTPHandler {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")]
         if let allow = details["allow"]?.arrayValue { headers.append(("Allow", allow.compactMap(\.stringValue).joined(separator: ", "))) }
         if status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"kechuang admin\"")) }
+        if status == 503, let seconds = details["retry_after"]?.intValue { headers.append(("Retry-After", String(seconds))) }
         return HTTPResponse(status: status, headers: headers, body: JSONWriter.write(["error": .object(object)], pretty: false))
     }
 }

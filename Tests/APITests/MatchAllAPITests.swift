@@ -1,0 +1,49 @@
+import API
+import Foundation
+import HTTPClient
+import JSON
+import SQLite
+import Store
+import TestSupport
+import Testing
+
+@Suite struct MatchAllAPITests {
+    /// `GET /v1/matches?all=true` never holds a worker for the whole computation (minutes on a
+    /// national catalog, so a few clients could take every worker): while the pairs of a catalog
+    /// generation are being computed it answers 503 with `Retry-After`, other routes keep
+    /// answering, and once the pairs are stored it answers them.
+    @Test(.timeLimit(.minutes(2)))
+    func allPairsAreComputedInTheBackgroundAndA503SaysWhenToAskAgain() async throws {
+        let node = try await ServedNode(records: 20, matchAllWait: 0)
+        defer { node.stop() }
+        let challenge = RecordFixture.challenge("ch1", title: "车载毫米波感知方案征集", industry: "electronics")
+        let put = try await node.admin("PUT", "/v1/projects/ch1", JSONWriter.string(challenge, pretty: false))
+        #expect((200...201).contains(put.status), "\(String(decoding: put.body, as: UTF8.self))")
+        try await node.store.refreshUnified()  // as `serve`'s tick does
+
+        // Hold the database's write lock: the computation can read the catalog but cannot store
+        // its pairs, so it is certainly still running while the requests below are answered.
+        let lock = try Connection(path: node.directory.file("kechuang.db"))
+        try lock.execute("BEGIN IMMEDIATE")
+        let busy = try await node.get("/v1/matches?all=true")
+        let search = try await node.get("/v1/search?q=%E6%AF%AB%E7%B1%B3%E6%B3%A2")
+        try lock.execute("ROLLBACK")
+        #expect(busy.status == 503, "\(String(decoding: busy.body, as: UTF8.self))")
+        #expect(busy.headers["retry-after"] == "30")
+        #expect(try JSONParser.parse(busy.body)["error"]?["status"]?.intValue == 503)
+        #expect(search.status == 200, "another route answers meanwhile")
+
+        // Released, the computation stores its pairs; polled (bounded), not slept on.
+        var answer = busy
+        let deadline = Date().addingTimeInterval(30)
+        while answer.status == 503, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            answer = try await node.get("/v1/matches?all=true")
+        }
+        #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+        let pairs = try JSONParser.parse(answer.body)["pairs"]?.arrayValue ?? []
+        #expect(pairs.contains { $0["a"]?["id"]?.stringValue == "sichuan:ch1" }, "\(String(decoding: answer.body, as: UTF8.self).prefix(600))")
+        // Computed once: the next request is answered from memory at once.
+        #expect(try await node.get("/v1/matches?all=true").body == answer.body)
+    }
+}
