@@ -1,4 +1,5 @@
 public import Catalog
+public import JSON
 public import Feed
 public import Foundation
 public import Signing
@@ -117,6 +118,15 @@ public actor CatalogStore {
         return try connection.transaction {
             var writer = try RecordWriter(connection: connection, origin: node.id)
             return try writer.appendKeyStatement(statement, now: DateText.timestamp(now))
+        }
+    }
+
+    /// Appends a typed object's next version to this node's log (`RecordWriter.appendObject`);
+    /// the projects do not change.
+    public func putObject(_ object: [String: JSONValue], now: Date = Date()) throws -> LogEntry {
+        try connection.transaction {
+            var writer = try RecordWriter(connection: connection, origin: node.id)
+            return try writer.appendObject(object, now: DateText.timestamp(now))
         }
     }
 

@@ -130,6 +130,32 @@ struct RecordWriter {
         return try log.append(.key, id: LogEntry.keysID(origin: origin), version: count + 1, time: now, body: statement.bytes)
     }
 
+    /// Appends the `put` entry of a typed object's next version (protocols/merge.md §2, "Typed
+    /// objects"): `object` with its `version` set to one more than the id's last entry's.
+    ///
+    /// - Throws: `StoreError.invalidArgument` for an id that is not this origin's typed object, a
+    ///   `type` member that does not name the id's type, or a body over `FeedLimits.recordLine`.
+    mutating func appendObject(_ object: [String: JSONValue], now: String) throws -> LogEntry {
+        let origin = log.origin
+        guard let text = object["id"]?.stringValue, let id = TypedObjectID(text), id.origin == origin else {
+            throw StoreError.invalidArgument("a typed object's id must be \(origin):~TYPE.LOCAL, not \(object["id"].map { JSONWriter.string($0, pretty: false) } ?? "absent")")
+        }
+        guard object["type"]?.stringValue == id.bodyType else {
+            throw StoreError.invalidArgument("\(text): its type must be \(id.bodyType)")
+        }
+        let last = try connection.prepare(
+            "SELECT entry FROM log_entries WHERE origin = ? AND record_id = ? ORDER BY seq DESC LIMIT 1"
+        ).queryFirst([.text(origin), .text(text)]) { $0.blob(0) } ?? nil
+        let version = try last.map { try LogEntry(line: $0[...]).version + 1 } ?? 1
+        var body = object
+        body["version"] = .number(Double(version))
+        let bytes = try JCS.canonicalize(.object(body))
+        guard bytes.count <= FeedLimits.recordLine else {
+            throw StoreError.invalidArgument("\(text): its body would be \(bytes.count) bytes, over the \(FeedLimits.recordLine) an entry may have")
+        }
+        return try log.append(.put, id: text, version: version, time: now, body: bytes)
+    }
+
     /// Appends the `put` entry of a record's new state; the published body masks the contact.
     ///
     /// - Throws: `StoreError.recordTooLarge` for a body line over `FeedLimits.recordLine` bytes,

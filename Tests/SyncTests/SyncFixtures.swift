@@ -106,7 +106,7 @@ struct ChongqingFeed: Sendable {
 
     /// Every file a reader starting from nothing fetches to reach `checkpoint`, with the bundle
     /// and the checkpoint and key documents.
-    static func snapshot(_ reader: FeedReader, _ checkpoint: Checkpoint, statements: [KeyStatement]) throws -> FeedSnapshot {
+    static func snapshot(_ reader: FeedReader, _ checkpoint: Checkpoint, statements: [KeyStatement], origin: String = origin) throws -> FeedSnapshot {
         var files: [String: [UInt8]] = [:]
         files[FeedPath.checkpoints] = try CheckpointBundle(
             node: origin, origins: [.init(origin: origin, checkpoint: checkpoint, keyStatements: statements)]).bytes
