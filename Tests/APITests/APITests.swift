@@ -21,7 +21,7 @@ final class ServedNode: Sendable {
     let key: Ed25519PrivateKey
     var base: String { "http://127.0.0.1:\(server.port)" }
 
-    init(records: Int = 300, maxBody: Int = 1 << 20) async throws {
+    init(records: Int = 300, maxBody: Int = 1 << 20, matchAllWait: TimeInterval = 2) async throws {
         directory = try TemporaryDirectory(prefix: "api")
         let path = directory.file("kechuang.db")
         store = try CatalogStore.create(
@@ -45,6 +45,7 @@ final class ServedNode: Sendable {
             databasePath: path, store: store, token: AdminToken(path: directory.file("admin.token")),
             publish: { store in try store.publish(key: key, rootKey: root.publicKey) })
         api.maxImportBytes = maxBody
+        api.matchAllWait = matchAllWait
         server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
         try server.start()
     }
