@@ -10,7 +10,8 @@ extension Merge {
     /// Decides what one entry of an origin's log does, given the last accepted version of its id.
     ///
     /// Apply the entries of a log one by one, in log order. The rules, checked in this order:
-    /// 1. A `key` entry is skipped: it is not a record.
+    /// 1. A `key` entry is skipped: it is not a record. So is a typed object (`O:~<type>.<local>`,
+    ///    `TypedObjectID`) of a type this reader does not know, after the origin check of rule 2.
     /// 2. An id that does not start with `<origin>:`, byte for byte, is ignored (origin authority),
     ///    and so is an id that is not a well-formed record id.
     /// 3. A version not greater than `lastVersion` is ignored. Accepted `put`, `delete` and `redact`
@@ -33,6 +34,9 @@ extension Merge {
         guard entry.id.utf8.starts(with: prefix) else {
             return .ignore(reason: "entry \(entry.seq): id \(entry.id) does not belong to origin \(origin)")
         }
+        // Typed objects (`O:~<type>.<local>`): no type is known to this reader yet, so each is
+        // skipped like a key entry: stored and relayed, not reported, no version recorded.
+        if TypedObjectID(entry.id) != nil { return .skip }
         guard let id = RecordID(entry.id), id.origin == origin else {
             return .ignore(reason: "entry \(entry.seq): \(entry.id) is not a well-formed record id")
         }

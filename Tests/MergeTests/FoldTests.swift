@@ -130,4 +130,20 @@ import Testing
         #expect(log.lastVersions == ["sichuan:ach-0001": 3])
         #expect(log.ignored.map(\.seq) == [1])
     }
+
+    /// Typed objects (merge.md §2): a well-formed `O:~<type>.<local>` of this origin is skipped
+    /// without a report and records no version; a malformed one, or another origin's, is ignored.
+    @Test func typedObjectsAreSkippedQuietlyAndMalformedOnesIgnored() {
+        let log = FoldedLog(origin: "sichuan", entries: [
+            FoldInput(seq: 0, op: .put, id: "sichuan:~deal.d-1", version: 1, body: Array(#"{"id":"sichuan:~deal.d-1"}"#.utf8)),
+            FoldInput(seq: 1, op: .delete, id: "sichuan:~widget.w1", version: 1),
+            FoldInput(seq: 2, op: .put, id: "sichuan:~Deal.d-1", version: 1, body: Array("{}".utf8)),
+            FoldInput(seq: 3, op: .put, id: "sichuan:~deal.", version: 1, body: Array("{}".utf8)),
+            FoldInput(seq: 4, op: .put, id: "beijing:~deal.d-1", version: 1, body: Array("{}".utf8)),
+            Fixture.put(5, Fixture.project("sichuan:ach-0001", version: 1)),
+        ])
+        #expect(log.ignored.map(\.seq) == [2, 3, 4])
+        #expect(log.records.keys.map(\.description) == ["sichuan:ach-0001"])
+        #expect(log.lastVersions == ["sichuan:ach-0001": 1])
+    }
 }

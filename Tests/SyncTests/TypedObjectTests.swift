@@ -135,7 +135,43 @@ import Testing
         let digest = try CatalogReader(path: directory.file("kechuang.db")).catalogDigest()
         #expect(digest.digest == facts["catalog_digest"]?.stringValue)
         #expect(digest.clusters == facts["clusters"]?.intValue)
-        let ignored = try FederationReader(path: directory.file("kechuang.db")).ignoredEntries(Self.origin)
-        #expect(ignored.map(\.seq) == (facts["ignored_then"]?.arrayValue ?? []).compactMap { $0["seq"]?.intValue })
+        // The node before typed objects ignored and reported them; now they are skipped quietly.
+        let typed = (facts["ignored_then"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+        #expect(typed == ["typedland:~deal.d-0001", "typedland:~deal.d-0001", "typedland:~example.x1"])
+        #expect(try FederationReader(path: directory.file("kechuang.db")).ignoredEntries(Self.origin).isEmpty)
+
+        // Relayed verbatim: a node that syncs from this one holds the same log, byte for byte.
+        let relay = try ServedStore(directory: directory, store: store)
+        defer { relay.stop() }
+        let (thirdDirectory, third) = try ServedStore.create("beijing")
+        try await third.trust(Self.origin, rootKey: root)
+        try await third.addPeer(Peer(id: "sichuan", url: relay.base, mirrors: [], addedAt: "2026-01-01T00:00:00Z"))
+        let client = HTTPClient(maxConcurrent: 4)
+        defer { client.shutdown() }
+        let relayed = try await SyncPipeline(store: third, client: client).run(ignoreBreaker: true, now: Self.syncAt)
+        #expect(relayed.origins.first { $0.origin == Self.origin }?.state == .ok, "\(relayed)")
+        let page = FeedPath.page(Self.origin, 0, width: facts["size"]?.intValue ?? 0)
+        let held = try FeedReader(path: third.path).file(try unwrap(FeedPath.resource(page), page))?.bytes
+        #expect(held == files[page])
+        withExtendedLifetime(thirdDirectory) {}
+    }
+}
+
+extension TypedObjectTests {
+    /// `putObject` writes only this origin's typed objects, with the type their id names, and
+    /// numbers their versions.
+    @Test func putObjectChecksTheIdAndTypeAndNumbersVersions() async throws {
+        let (directory, store) = try ServedStore.create("sichuan")
+        for bad: [String: JSONValue] in [
+            ["id": "sichuan:d1", "type": "kechuang.deal/1"], ["id": "beijing:~deal.d1", "type": "kechuang.deal/1"],
+            ["id": "sichuan:~deal.d1", "type": "kechuang.roadshow/1"], ["id": "sichuan:~deal.d1"],
+        ] {
+            await #expect(throws: StoreError.self, "\(bad)") { try await store.putObject(bad) }
+        }
+        #expect(try await store.logPosition("sichuan").size == 0, "nothing written")
+        let first = try await store.putObject(["id": "sichuan:~deal.d1", "type": "kechuang.deal/1", "stage": "publication"])
+        let second = try await store.putObject(["id": "sichuan:~deal.d1", "type": "kechuang.deal/1", "stage": "matchmaking"])
+        #expect((first.version, second.version) == (1, 2))
+        withExtendedLifetime(directory) {}
     }
 }
