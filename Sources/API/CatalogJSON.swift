@@ -39,7 +39,8 @@ public enum CatalogJSON {
     }
 
     /// Catalog counts: `{"node", "total", "expired", "deleted", "by_kind", "by_industry", "by_origin", "by_stage",
-    /// "by_region", "by_finance_type", "clusters", "clusters_by_region", "catalog_digest", "pending_merge"}`.
+    /// "by_region", "by_finance_type", "clusters", "clusters_by_region", "catalog_digest", "pending_merge", "deals",
+    /// "deals_digest"}`.
     public static func stats(_ stats: CatalogStats, node: String) -> JSONValue {
         func counts(_ values: [String: Int]) -> JSONValue { .object(values.mapValues { .number(Double($0)) }) }
         return [
@@ -49,6 +50,7 @@ public enum CatalogJSON {
             "by_finance_type": counts(stats.byFinanceType), "clusters": .number(Double(stats.clusters)),
             "clusters_by_region": counts(stats.clustersByRegion),
             "catalog_digest": .string(stats.catalogDigest), "pending_merge": .number(Double(stats.pendingMerge)),
+            "deals": .number(Double(stats.deals)), "deals_digest": .string(stats.dealsDigest),
         ]
     }
 }

@@ -74,6 +74,7 @@ public struct NodeAPI: HTTPHandler {
             }
             limit = switch route {
             case .project where head.method == "PUT": Self.maxRecordBytes
+            case .deal where head.method == "PUT": Self.maxRecordBytes
             case .importProjects: configuration.maxImportBytes
             default: 0
             }
@@ -134,6 +135,9 @@ public struct NodeAPI: HTTPHandler {
         case .importProjects: return try importProjects(request)
         case .cluster(let id): return try cluster(id: id, request)
         case .matches: return try matches(request)
+        case .deals: return try deals(request)
+        case .funnel: return try funnel(request)
+        case .deal(let id): return request.method == "PUT" ? try putDeal(id: id, request) : try deal(id: id)
         }
     }
 

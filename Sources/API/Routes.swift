@@ -25,6 +25,12 @@ enum Route: Sendable, Equatable {
     case importProjects
     /// `GET /v1/clusters/{id}`: the cluster a record is a member of, with its members' proofs.
     case cluster(id: String)
+    /// `GET /v1/deals`: the merged deals, paged (protocols/deals.md).
+    case deals
+    /// `GET /v1/funnel`: projects and deals by stage, per region.
+    case funnel
+    /// `GET|PUT /v1/deals/{id}`: the merged deal holding a member; PUT records this node's.
+    case deal(id: String)
 
     /// The route of a decoded request path, or nil for 404.
     init?(path: String) {
@@ -40,11 +46,15 @@ enum Route: Sendable, Equatable {
         case "/v1/matches": self = .matches
         case "/v1/peers": self = .peers
         case "/v1/projects/import": self = .importProjects
+        case "/v1/deals": self = .deals
+        case "/v1/funnel": self = .funnel
         default:
             if let id = Self.identifier(path, after: "/v1/projects/") {
                 self = .project(id: id)
             } else if let id = Self.identifier(path, after: "/v1/clusters/") {
                 self = .cluster(id: id)
+            } else if let id = Self.identifier(path, after: "/v1/deals/") {
+                self = .deal(id: id)
             } else {
                 return nil
             }
@@ -62,6 +72,7 @@ enum Route: Sendable, Equatable {
     var methods: [String] {
         switch self {
         case .project: ["GET", "HEAD", "PUT", "DELETE"]
+        case .deal: ["GET", "HEAD", "PUT"]
         case .importProjects: ["POST"]
         default: ["GET", "HEAD"]
         }
@@ -71,6 +82,7 @@ enum Route: Sendable, Equatable {
     func isWrite(_ method: String) -> Bool {
         switch self {
         case .project: method == "PUT" || method == "DELETE"
+        case .deal: method == "PUT"
         case .importProjects: method == "POST"
         default: false
         }
@@ -99,6 +111,9 @@ enum Route: Sendable, Equatable {
         case .project: "project"
         case .importProjects: "import"
         case .cluster: "cluster"
+        case .deals: "deals"
+        case .funnel: "funnel"
+        case .deal: "deal"
         }
     }
 }

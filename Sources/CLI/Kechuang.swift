@@ -13,7 +13,8 @@ public enum Kechuang {
         [
             InitCommand.self, KeysShowCommand.self, KeysRotateCommand.self, KeysRevokeCommand.self,
             TokenRotateCommand.self, ImportCommand.self, GenerateCommand.self, ListCommand.self, ShowCommand.self,
-            SearchCommand.self, MatchCommand.self, DeleteCommand.self, RedactCommand.self, DumpCommand.self, StatsCommand.self,
+            SearchCommand.self, MatchCommand.self, DealCreateCommand.self, DealAdvanceCommand.self, DealCloseCommand.self,
+            DealShowCommand.self, DealListCommand.self, FunnelCommand.self, DeleteCommand.self, RedactCommand.self, DumpCommand.self, StatsCommand.self,
             PeerAddCommand.self, PeerListCommand.self, PeerStatusCommand.self, PeerRemoveCommand.self, TrustCommand.self,
             TrustRemoveCommand.self, SyncCommand.self, ServeCommand.self, ExportCommand.self, VerifyCommand.self,
         ]

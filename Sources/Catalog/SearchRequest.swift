@@ -147,6 +147,9 @@ public struct CatalogStats: Sendable, Hashable {
     /// Changed records the unified catalog has not taken in yet (refreshed after syncs, by the
     /// server every minute, and by `kechuang stats`).
     public var pendingMerge = 0
+    /// Unified deals (protocols/deals.md) and their digest, `deals_digest`.
+    public var deals = 0
+    public var dealsDigest = ""
 
     public init(
         total: Int, expired: Int, deleted: Int, byKind: [String: Int], byIndustry: [String: Int],

@@ -9,7 +9,11 @@ public enum FoldDecision: Sendable, Equatable {
     /// The record is absent (`delete`, `redact`, or a `put` whose body was erased); the entry's
     /// version is the id's last accepted version.
     case remove
-    /// A key entry: no record changes and nothing is reported.
+    /// A typed object's new state (a deal): its id and its canonical body line. The id's last
+    /// accepted version is the entry's; no project changes.
+    case object(TypedObjectID, body: [UInt8])
+    /// A key entry, or a typed object of a type this reader does not know: no record changes and
+    /// nothing is reported.
     case skip
     /// The entry changes nothing and is reported. It stays in the log and is relayed.
     case ignore(reason: String)

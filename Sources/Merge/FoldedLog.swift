@@ -16,6 +16,8 @@ public struct FoldedLog: Sendable {
     public let origin: String
     /// The current records, by id.
     public private(set) var records: [RecordID: Project] = [:]
+    /// The accepted typed objects (deals), by id: their body lines.
+    public private(set) var objects: [TypedObjectID: [UInt8]] = [:]
     /// The last accepted version of every id seen, removed ones included (so a re-created record
     /// continues after its tombstone).
     public private(set) var lastVersions: [String: Int] = [:]
@@ -43,6 +45,10 @@ public struct FoldedLog: Sendable {
             lastVersions[entry.id] = entry.version
         case .remove:
             if let id = RecordID(entry.id) { records[id] = nil }
+            if let id = TypedObjectID(entry.id) { objects[id] = nil }
+            lastVersions[entry.id] = entry.version
+        case .object(let id, let body):
+            objects[id] = body
             lastVersions[entry.id] = entry.version
         case .skip:
             break

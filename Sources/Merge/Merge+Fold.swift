@@ -34,9 +34,9 @@ extension Merge {
         guard entry.id.utf8.starts(with: prefix) else {
             return .ignore(reason: "entry \(entry.seq): id \(entry.id) does not belong to origin \(origin)")
         }
-        // Typed objects (`O:~<type>.<local>`): no type is known to this reader yet, so each is
-        // skipped like a key entry: stored and relayed, not reported, no version recorded.
-        if TypedObjectID(entry.id) != nil { return .skip }
+        // Typed objects (`O:~<type>.<local>`, merge.md §2): a type this reader does not know is
+        // skipped like a key entry (stored and relayed, not reported, no version recorded).
+        if let typed = TypedObjectID(entry.id) { return foldObject(entry, typed, lastVersion: lastVersion) }
         guard let id = RecordID(entry.id), id.origin == origin else {
             return .ignore(reason: "entry \(entry.seq): \(entry.id) is not a well-formed record id")
         }
@@ -53,6 +53,45 @@ extension Merge {
         case .put:
             guard let body = entry.body else { return .remove }
             return decodedPut ?? decodeBody(body, of: entry, id: id)
+        }
+    }
+
+    /// The types of typed objects this reader knows.
+    public static let knownTypes: Set<String> = ["deal"]
+
+    /// Rules 3–6 for a typed object of a known type; `.skip` for an unknown type.
+    static func foldObject(_ entry: FoldInput, _ id: TypedObjectID, lastVersion: Int?) -> FoldDecision {
+        guard knownTypes.contains(id.type) else { return .skip }
+        if let lastVersion, entry.version <= lastVersion {
+            return .ignore(
+                reason: "entry \(entry.seq): version \(entry.version) of \(entry.id) is not greater than \(lastVersion), its last accepted version")
+        }
+        switch entry.op {
+        case .delete, .redact:
+            return .remove
+        case .key:
+            return .skip
+        case .put:
+            guard let body = entry.body else { return .remove }
+            let value: JSONValue
+            do {
+                value = try JSONParser.parse(body, limits: bodyLimits)
+            } catch {
+                return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not JSON: \(error.message)")
+            }
+            guard (try? JCS.canonicalize(value)) == body else {  // not writable by JCS: not canonical either
+                return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not in canonical form (RFC 8785)")
+            }
+            let deal: Deal
+            do {
+                deal = try Deal(value)
+            } catch {
+                return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not a valid deal: \(error)")
+            }
+            guard deal.id == id, deal.version == entry.version else {
+                return .ignore(reason: "entry \(entry.seq): body of \(entry.id) names \(deal.id) at version \(deal.version)")
+            }
+            return .object(id, body: body)
         }
     }
 

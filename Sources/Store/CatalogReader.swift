@@ -58,6 +58,9 @@ public final class CatalogReader {
         stats.catalogDigest = digest.digest
         let dirty = try connection.prepare("SELECT count(*) FROM merge_dirty").queryFirst { $0.int(0) } ?? 0
         stats.pendingMerge = dirty + (digest.behind && dirty == 0 ? 1 : 0)
+        let deals = try unifiedDeals()
+        stats.deals = deals.count
+        stats.dealsDigest = Self.dealsDigest(deals)
         return stats
     }
 

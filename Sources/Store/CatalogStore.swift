@@ -110,6 +110,15 @@ public actor CatalogStore {
         }
     }
 
+    /// Redacts this node's typed object `id` (`RecordWriter.redactObject`).
+    public func redact(_ id: TypedObjectID, now: Date = Date()) throws -> (version: Int, listed: Bool) {
+        guard id.origin == node.id else { throw StoreError.foreignObject(id, node: node.id) }
+        return try connection.transaction {
+            var writer = try RecordWriter(connection: connection, origin: node.id)
+            return try writer.redactObject(id, now: DateText.timestamp(now))
+        }
+    }
+
     /// Appends a key statement, signed by this node's root key, to its log.
     public func appendKeyStatement(_ statement: KeyStatement, now: Date = Date()) throws -> LogEntry {
         guard statement.origin == node.id else {

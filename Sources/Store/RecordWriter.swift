@@ -2,6 +2,7 @@ import Catalog
 import Feed
 import Foundation
 import JSON
+import Merge
 import SQLite
 
 /// What a write did to one record.
@@ -130,6 +131,24 @@ struct RecordWriter {
         return try log.append(.key, id: LogEntry.keysID(origin: origin), version: count + 1, time: now, body: statement.bytes)
     }
 
+    /// Redacts a typed object of this origin (a deal): a redact entry, its earlier bodies erased,
+    /// and, if it was current, its next version without the service agent and the event notes
+    /// (version + 2), as `redact` does for a project.
+    mutating func redactObject(_ id: TypedObjectID, now: String) throws -> (version: Int, listed: Bool) {
+        guard let current = try TypedObjects.version(id, connection: connection) else { throw StoreError.notFound(id.description) }
+        let body = try connection.prepare("SELECT body FROM typed_objects WHERE id = ?").queryFirst([.text(id.description)]) { $0.blob(0) } ?? nil
+        let redact = try log.append(.redact, id: id.description, version: current + 1, time: now, body: nil)
+        try log.erase(id: id.description, redactSeq: redact.seq)
+        try TypedObjects.remove(id, version: current + 1, connection: connection)
+        guard let body, id.type == "deal" else { return (current + 1, false) }
+        var deal = try Deal(try JSONParser.parse(body))
+        deal.agent = nil
+        deal.events = deal.events.map { Deal.Event(date: $0.date, stage: $0.stage) }
+        deal.updatedAt = now
+        let entry = try appendObject(deal.object, now: now)
+        return (entry.version, true)
+    }
+
     /// Appends the `put` entry of a typed object's next version (protocols/merge.md §2, "Typed
     /// objects"): `object` with its `version` set to one more than the id's last entry's.
     ///
@@ -152,6 +171,17 @@ struct RecordWriter {
         let bytes = try JCS.canonicalize(.object(body))
         guard bytes.count <= FeedLimits.recordLine else {
             throw StoreError.invalidArgument("\(text): its body would be \(bytes.count) bytes, over the \(FeedLimits.recordLine) an entry may have")
+        }
+        // The reader's own rules decide, as for a peer's entry: a deal that breaks its schema is
+        // refused here rather than ignored by every reader.
+        let input = FoldInput(seq: 0, op: .put, id: text, version: version, body: bytes)
+        switch Merge.fold(input, origin: origin, lastVersion: version > 1 ? version - 1 : nil) {
+        case .object(let object, let body):
+            try TypedObjects.put(object, version: version, body: body, connection: connection)
+        case .ignore(let reason):
+            throw StoreError.invalidArgument(reason.replacingOccurrences(of: "entry 0: ", with: ""))
+        case .put, .remove, .skip:
+            break  // a type this version does not know: written, not read back
         }
         return try log.append(.put, id: text, version: version, time: now, body: bytes)
     }

@@ -324,6 +324,19 @@ enum Schema {
         );
         CREATE TABLE IF NOT EXISTS match_state (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
         """,
+        // 11: typed objects of the origin logs (merge.md §2, "Typed objects"): each id's accepted
+        // state, for the types this version knows (deals). `body` is NULL once deleted or redacted;
+        // `version` is the id's last accepted version either way.
+        """
+        CREATE TABLE IF NOT EXISTS typed_objects (
+            id TEXT PRIMARY KEY,
+            origin TEXT NOT NULL,
+            type TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            body BLOB
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS typed_objects_type ON typed_objects (type, origin);
+        """,
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction, by migration number.

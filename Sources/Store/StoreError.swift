@@ -42,6 +42,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         StoreError(.foreignOrigin, "\(id) belongs to origin \"\(id.origin)\"; this node (\(node)) changes only its own records")
     }
     /// The import was refused and nothing was written.
+    public static func foreignObject(_ id: TypedObjectID, node: String) -> StoreError {
+        StoreError(.foreignOrigin, "\(id) belongs to origin \(id.origin); this node (\(node)) changes only its own")
+    }
+
     public static func invalidImport(_ issues: [ImportIssue], file: String) -> StoreError {
         StoreError(.invalidImport, "\(file): \(issues.count) problem\(issues.count == 1 ? "" : "s"); nothing was imported", issues: issues)
     }

@@ -131,19 +131,27 @@ import Testing
         #expect(log.ignored.map(\.seq) == [1])
     }
 
-    /// Typed objects (merge.md §2): a well-formed `O:~<type>.<local>` of this origin is skipped
-    /// without a report and records no version; a malformed one, or another origin's, is ignored.
-    @Test func typedObjectsAreSkippedQuietlyAndMalformedOnesIgnored() {
+    /// Typed objects (merge.md §2): a deal with a valid body is accepted (no project changes); a
+    /// well-formed id of an unknown type is skipped without a report and records no version; a
+    /// malformed id, another origin's, or a deal whose body breaks the schema is ignored.
+    @Test func typedObjectsAreFoldedSkippedOrIgnored() throws {
+        let deal = Deal(
+            id: try #require(TypedObjectID("sichuan:~deal.d-1")), demand: try #require(RecordID("chongqing:c1")),
+            supply: try #require(RecordID("sichuan:ach-0001")), createdAt: "2026-12-04T09:00:00Z", updatedAt: "2026-12-04T09:00:00Z")
+        let body = try JCS.canonicalize(.object(deal.object))
         let log = FoldedLog(origin: "sichuan", entries: [
-            FoldInput(seq: 0, op: .put, id: "sichuan:~deal.d-1", version: 1, body: Array(#"{"id":"sichuan:~deal.d-1"}"#.utf8)),
+            FoldInput(seq: 0, op: .put, id: "sichuan:~deal.d-1", version: 1, body: body),
             FoldInput(seq: 1, op: .delete, id: "sichuan:~widget.w1", version: 1),
             FoldInput(seq: 2, op: .put, id: "sichuan:~Deal.d-1", version: 1, body: Array("{}".utf8)),
             FoldInput(seq: 3, op: .put, id: "sichuan:~deal.", version: 1, body: Array("{}".utf8)),
             FoldInput(seq: 4, op: .put, id: "beijing:~deal.d-1", version: 1, body: Array("{}".utf8)),
-            Fixture.put(5, Fixture.project("sichuan:ach-0001", version: 1)),
+            FoldInput(seq: 5, op: .put, id: "sichuan:~deal.d-2", version: 1, body: Array(#"{"id":"sichuan:~deal.d-2"}"#.utf8)),
+            FoldInput(seq: 6, op: .put, id: "sichuan:~deal.d-1", version: 1, body: body),
+            Fixture.put(7, Fixture.project("sichuan:ach-0001", version: 1)),
         ])
-        #expect(log.ignored.map(\.seq) == [2, 3, 4])
+        #expect(log.ignored.map(\.seq) == [2, 3, 4, 5, 6])
+        #expect(log.objects.keys.map(\.description) == ["sichuan:~deal.d-1"])
         #expect(log.records.keys.map(\.description) == ["sichuan:ach-0001"])
-        #expect(log.lastVersions == ["sichuan:ach-0001": 1])
+        #expect(log.lastVersions == ["sichuan:~deal.d-1": 1, "sichuan:ach-0001": 1])
     }
 }

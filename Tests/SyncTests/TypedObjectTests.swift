@@ -168,9 +168,16 @@ extension TypedObjectTests {
         ] {
             await #expect(throws: StoreError.self, "\(bad)") { try await store.putObject(bad) }
         }
+        let deal: [String: JSONValue] = [
+            "id": "sichuan:~deal.d1", "type": "kechuang.deal/1", "demand": "chongqing:c1", "supply": "sichuan:s1", "stage": "matchmaking",
+            "status": "open", "created_at": "2026-12-04T09:00:00Z", "updated_at": "2026-12-04T09:00:00Z",
+        ]
+        var broken = deal
+        broken["stage"] = "negotiating"
+        await #expect(throws: StoreError.self) { try await store.putObject(broken) }
         #expect(try await store.logPosition("sichuan").size == 0, "nothing written")
-        let first = try await store.putObject(["id": "sichuan:~deal.d1", "type": "kechuang.deal/1", "stage": "publication"])
-        let second = try await store.putObject(["id": "sichuan:~deal.d1", "type": "kechuang.deal/1", "stage": "matchmaking"])
+        let first = try await store.putObject(deal)
+        let second = try await store.putObject(deal.merging(["status": "closed"]) { $1 })
         #expect((first.version, second.version) == (1, 2))
         withExtendedLifetime(directory) {}
     }

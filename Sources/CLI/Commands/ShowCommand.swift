@@ -89,14 +89,26 @@ enum RedactCommand: Command {
             Appends a redact entry to the log, replaces the published bodies of the record's
             earlier entries with redaction markers, and, if the record is listed, re-publishes it
             without its contact and service agent (version + 2). The log and every checkpoint still
-            verify; peers that relay the feed relay the markers (protocols/feed.md §4).
+            verify; peers that relay the feed relay the markers (protocols/feed.md §4). A deal
+            (ORIGIN:~deal.LOCAL) is redacted the same way: re-published without its service agent
+            and its events' notes.
             """,
-        positionals: [("ID", "The record id.")],
+        positionals: [("ID", "The record id, or a deal id.")],
         minPositionals: 1, maxPositionals: 1)
 
     static func run(_ context: Context) async throws {
         let store = try CatalogStore(path: context.data.database)
-        let id = try recordID(context.arguments.positionals[0], node: store.node.id)
+        let text = context.arguments.positionals[0]
+        if TypedObjectID.hasTypedForm(text) {
+            guard let id = TypedObjectID(text) else { throw CLIError.usage("redact: \(text) is not a deal id (ORIGIN:~deal.LOCAL)") }
+            let outcome = try await store.redact(id, now: context.now)
+            try await NodeKeys.publish(store, context.data, now: context.now)
+            context.out.line(
+                "Redacted \(id): earlier bodies erased; "
+                    + (outcome.listed ? "re-published without service agent and event notes (version \(outcome.version))" : "it stays deleted"))
+            return
+        }
+        let id = try recordID(text, node: store.node.id)
         let outcome = try await store.redact(id, now: context.now)
         try await NodeKeys.publish(store, context.data, now: context.now)
         context.out.line(

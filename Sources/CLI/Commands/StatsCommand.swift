@@ -19,9 +19,12 @@ enum StatsCommand: Command {
             catalog_digest is the SHA-256 digest of the unified catalog (protocols/merge.md), equal
             on every node that holds the same logs. The counts are kept by the store as records are
             written; the digest and the clusters are stored at the end of each merge run.
+            deals counts the merged deals and deals_digest is their digest (protocols/deals.md),
+            equal on every node that holds the same logs; funnel is what `kechuang funnel --json`
+            prints.
             JSON keys: total, expired, deleted, clusters, clusters_by_region, catalog_digest,
             pending_merge, by_kind, by_industry, by_origin, by_stage, by_region, by_finance_type
-            (each value → count).
+            (each value → count), deals, deals_digest, funnel.
             """,
         options: [.flag("--json", "Print JSON.")])
 
@@ -37,13 +40,16 @@ enum StatsCommand: Command {
             ("clusters_by_region", "region", stats.clustersByRegion),
         ]
         if context.arguments.flag("--json") {
-            context.out.json(CatalogJSON.stats(stats, node: reader.node.id))
+            guard case .object(var object) = CatalogJSON.stats(stats, node: reader.node.id) else { return }
+            object["funnel"] = try reader.funnel().json()
+            context.out.json(.object(object))
             return
         }
         let out = context.out
         out.line("Node \(reader.node.id) (\(reader.node.name))")
         out.line("Records: \(stats.total)  (expired \(stats.expired), deleted \(stats.deleted)); clusters \(stats.clusters)")
         out.line("Catalog digest: \(stats.catalogDigest)")
+        out.line("Deals: \(stats.deals)  (digest \(stats.dealsDigest))")
         for (key, facet, counts) in groups where !counts.isEmpty {
             out.line("")
             out.line("\(key):")

@@ -49,8 +49,10 @@ struct OriginApplier {
             if entry.op == .redact { try log.erase(id: entry.id, redactSeq: entry.seq) }
             let content = body.content
             let id = RecordID(entry.id)
+            let typed = id == nil ? TypedObjectID(entry.id) : nil
             let row = try id.flatMap { try table.row($0) }
-            let last = try id.flatMap { id in try row?.version ?? table.tombstoneVersion(id) }
+            let last = try typed.map { try TypedObjects.version($0, connection: connection) }
+                ?? id.flatMap { id in try row?.version ?? table.tombstoneVersion(id) }
             let input = Self.input(entry, body: body)
             let early = prepared.flatMap { index < $0.decisions.count ? $0.decisions[index] : nil }
             switch Merge.fold(input, origin: origin, lastVersion: last, decodedPut: early) {
@@ -65,7 +67,11 @@ struct OriginApplier {
                     try connection.run("DELETE FROM tombstones WHERE id = ?", [.text(project.id.description)])
                 }
                 counts.puts += 1
+            case .object(let object, let body):
+                try TypedObjects.put(object, version: entry.version, body: body, connection: connection)
+                counts.puts += 1
             case .remove:
+                if let typed { try TypedObjects.remove(typed, version: entry.version, connection: connection) }
                 if let id {
                     decoded.removeValue(forKey: id)
                     try table.remove(id, rowid: try table.row(id)?.rowid, version: entry.version, now: now)
