@@ -26,8 +26,15 @@ public enum DealService {
 
         /// The body of `PUT /v1/deals/{id}`: the members of `kechuang.deal/1` an operator states
         /// (`id`, `type`, `version`, `created_at` and `updated_at` are the node's).
-        public init(json value: JSONValue) throws {
+        /// A local project id (no `:`) means `node`'s own.
+        public init(json value: JSONValue, node: String) throws {
             guard var object = value.objectValue else { throw APIError.badRequest("a deal is a JSON object") }
+            func qualified(_ value: JSONValue) -> JSONValue {
+                guard let text = value.stringValue, !text.contains(":") else { return value }
+                return .string("\(node):\(text)")
+            }
+            for name in ["demand", "supply"] { if let value = object[name] { object[name] = qualified(value) } }
+            if let list = object["finance"]?.arrayValue { object["finance"] = .array(list.map(qualified)) }
             for name in ["id", "type", "version", "created_at", "updated_at"] where object[name] != nil {
                 throw APIError.badRequest("\(name) is set by the node, not by the request")
             }

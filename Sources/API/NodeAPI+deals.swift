@@ -50,7 +50,7 @@ extension NodeAPI {
         } catch {
             throw APIError.badRequest("body is not JSON: \(error.description)")
         }
-        let draft = try DealService.Draft(json: value)
+        let draft = try DealService.Draft(json: value, node: configuration.store.node.id)
         let store = configuration.store
         let publish = configuration.publish
         let answer = try pool.with { readers -> JSONValue in

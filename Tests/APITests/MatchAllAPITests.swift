@@ -46,4 +46,29 @@ import Testing
         // Computed once: the next request is answered from memory at once.
         #expect(try await node.get("/v1/matches?all=true").body == answer.body)
     }
+
+    /// `PUT /v1/deals/{id}` needs the admin token, writes only this node's deals, checks the
+    /// parties, and answers the merged deal; `GET /v1/deals` pages them.
+    @Test func dealsAreWrittenWithTheTokenAndRead() async throws {
+        let node = try await ServedNode(records: 3)
+        defer { node.stop() }
+        let challenge = RecordFixture.challenge("ch1", title: "车载毫米波感知方案征集", industry: "electronics")
+        #expect((200...201).contains(try await node.admin("PUT", "/v1/projects/ch1", JSONWriter.string(challenge, pretty: false)).status))
+        try await node.store.refreshUnified()
+        let body = #"{"demand": "ch1", "supply": "r0", "stage": "signing", "amount": "300000.00"}"#
+        #expect(try await node.get("/v1/deals/d-1", method: "PUT", body: Array(body.utf8)).status == 401)
+        #expect(try await node.admin("PUT", "/v1/deals/beijing:~deal.d-1", body).status == 400)
+        #expect(try await node.admin("PUT", "/v1/deals/d-1", #"{"demand": "r0", "supply": "ch1"}"#).status == 400)
+        #expect(try await node.admin("PUT", "/v1/deals/d-1", #"{"demand": "ch1", "supply": "r0", "version": 9}"#).status == 400)
+        let put = try await node.admin("PUT", "/v1/deals/d-1", body)
+        #expect(put.status == 200, "\(String(decoding: put.body, as: UTF8.self))")
+        #expect(try JSONParser.parse(put.body)["record"]?["stage"] == "signing")
+        let back = #"{"demand": "ch1", "supply": "r0", "stage": "matchmaking"}"#
+        #expect(try await node.admin("PUT", "/v1/deals/d-1", back).status == 400, "a stage never goes back")
+        let list = try JSONParser.parse(try await node.get("/v1/deals?limit=1").body)
+        #expect(list["total"] == 1 && list["deals"]?[0]?["deal"] == "sichuan:~deal.d-1")
+        #expect(try await node.get("/v1/deals?limit=0").status == 400)
+        #expect(try await node.get("/v1/deals/sichuan:~deal.nope").status == 404)
+        #expect(try await node.get("/v1/funnel?region=atlantis").status == 400)
+    }
 }
