@@ -65,7 +65,7 @@ struct Federation {
         let (origin, store) = nodes[node]
         let local = "r\(random.next() % 12)"
         let id = RecordID(origin: origin, local: local)!
-        let choice = random.next() % 10
+        let choice = random.next() % 12
         let time = Date(timeIntervalSince1970: 1_800_000_000 + Double(step))
         let state = written[node][local]
         switch choice {
@@ -107,6 +107,22 @@ struct Federation {
                     _ = try await store.delete(id, now: time)
                 }
             }
+        case 10, 11:
+            // A deal (protocols/deals.md) between projects of any origins, held or not: deals
+            // with the same parties and contract, or linked by same_as, merge on every node.
+            let origins = nodes.map(\.origin)
+            func party() -> String { "\(origins.randomElement(using: &random)!):r\(random.next() % 4)" }
+            var deal: [String: JSONValue] = [
+                "id": .string("\(origin):~deal.d\(random.next() % 3)"), "type": "kechuang.deal/1", "demand": .string(party()),
+                "supply": .string(party()), "stage": .string(Stage.allCases.randomElement(using: &random)!.rawValue),
+                "status": .string(Deal.Status.allCases.randomElement(using: &random)!.rawValue),
+                "events": [["date": .string("2026-12-0\(1 + random.next() % 5)"), "stage": "matchmaking"]],
+                "created_at": .string(DateText.timestamp(time)), "updated_at": .string(DateText.timestamp(time)),
+            ]
+            if random.next() % 2 == 0 { deal["contract"] = .string("K\(random.next() % 2)") }
+            if random.next() % 3 == 0 { deal["same_as"] = [.string("\(origins.randomElement(using: &random)!):~deal.d\(random.next() % 3)")] }
+            if case .string(let id)? = deal["id"], case .array(let links)? = deal["same_as"], links.contains(.string(id)) { deal["same_as"] = nil }
+            _ = try await store.putObject(deal, now: time)
         default:
             if state != nil {
                 _ = try await store.redact(id, now: time)
@@ -170,13 +186,13 @@ struct Federation {
 
     /// The digest, records by origin, cluster count and cluster member count of every node after
     /// a refresh.
-    func digests() async throws -> [(digest: String, records: [String: Int], clusters: Int, members: Int)] {
-        var result: [(String, [String: Int], Int, Int)] = []
+    func digests() async throws -> [(digest: String, records: [String: Int], clusters: Int, members: Int, deals: String)] {
+        var result: [(String, [String: Int], Int, Int, String)] = []
         for (_, store) in nodes {
             try await store.refreshUnified()
             let reader = try CatalogReader(path: store.path)
             let stats = try reader.stats(today: "2026-11-26")
-            result.append((stats.catalogDigest, stats.byOrigin, stats.clusters, try reader.unifiedMemberCount()))
+            result.append((stats.catalogDigest, stats.byOrigin, stats.clusters, try reader.unifiedMemberCount(), stats.dealsDigest))
         }
         return result
     }
@@ -226,6 +242,7 @@ struct Federation {
         let results = try await federation.digests()
         let first = try #require(results.first)
         #expect(results.allSatisfy { $0.digest == first.digest }, "seed \(seed): \(results.map(\.digest))")
+        #expect(results.allSatisfy { $0.deals == first.deals }, "seed \(seed): deals \(results.map(\.deals))")
         // Not only equal to each other: every node holds each origin's records the schedule left
         // listed, and a catalog of them (an empty one has the digest of nothing).
         let expected = federation.expectedRecords
@@ -246,5 +263,10 @@ struct Federation {
         let lines = Merge.canonicalLines(Merge.rebuild(projects))
         // Each canonical line ends with its line feed; the digest hashes the entry bytes without it.
         #expect(Hex.encode(SHA256.hash(lines.flatMap { SHA256.hash($0.dropLast()) })) == first.digest, "seed \(seed): incremental == rebuild")
+        // The deals merged over the rebuilt clusters have the digest every node shows.
+        var clusterOf: [RecordID: String] = [:]
+        for entry in Merge.rebuild(projects) { for member in entry.members { clusterOf[member] = entry.clusterID } }
+        let rebuilt = DealMerge.unify(try CatalogReader(path: store.path).deals()) { clusterOf[$0] }
+        #expect(CatalogReader.dealsDigest(rebuilt) == first.deals, "seed \(seed): deals, incremental == rebuild")
     }
 }
