@@ -29,13 +29,13 @@ import Testing
         #expect(valid.stdout.contains("OK"), "\(valid.stdout)")
 
         // The validator refuses a broken copy (a response without its description), so the check
-        // above cannot pass vacuously. The copy sits beside the original for its schema/ references.
+        // above cannot pass vacuously. The copy has the schemas beside it, for its schema/ references.
         let text = try String(contentsOfFile: Self.spec, encoding: .utf8)
         let broken = text.replacingOccurrences(of: "          description: The manifest.\n", with: "")
         #expect(broken != text)
-        let copy = Repository.root + "/protocols/.openapi-broken-\(UUID().uuidString).yaml"
-        try broken.write(toFile: copy, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: copy) }  // a leftover copy is harmless
+        let directory = try TemporaryDirectory(prefix: "openapi")
+        try FileManager.default.copyItem(atPath: Repository.root + "/protocols/schema", toPath: directory.file("schema"))
+        let copy = try directory.write("openapi.yaml", broken)
         let refused = try ProcessRunner.run(Self.validator, [copy], timeout: 120)
         #expect(refused.status != 0, "\(refused.stdout)")
         #expect(refused.stdout.contains("description"), "\(refused.stdout)\(refused.stderr)")
@@ -196,7 +196,19 @@ import Testing
         try chongqing.serve(options: ["--head-timeout", "1"])
         try Client(node: chongqing, into: client).call(
             "GET", "/v1/stats", partialHead: "GET /v1/stats HTTP/1.1\r\nHost: 127.0.0.1\r\n", expect: 408)
-        try client.call("GET", "/metrics", expect: 200)
+
+        // Every route the node counts in /metrics (Route.label, an exhaustive switch over the
+        // routes in Sources/API/Routes.swift) was answered above: a route added there without a
+        // request here, and so without the document's coverage check, fails.
+        let metrics = try client.call("GET", "/metrics", expect: 200).body
+        let prefix = "kechuang_http_requests_total{route=\""
+        let counted = Set(metrics.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix(prefix) else { return nil }
+            return line.dropFirst(prefix.count).split(separator: "\"").first.map(String.init)
+        })
+        let labels = try Self.routeLabels()
+        #expect(labels.count >= 14, "\(labels)")
+        #expect(labels.subtracting(counted).isEmpty, "routes of Routes.swift never requested: \(labels.subtracting(counted).sorted())")
 
         // Every answer against the document, with coverage of every operation and status.
         let exchanges = sichuan.cli.data.file("exchanges.json")
@@ -232,6 +244,15 @@ import Testing
             ("an undocumented query parameter", try Self.edit(only("/v1/stats")) { $0["query"] = ["verbose": "1"] },
              "query parameter verbose is not documented"),
             ("a route not exercised", real.filter { $0["path"]?.stringValue != "/v1/peers" }, "not exercised: GET /v1/peers"),
+            ("an accepted request body outside its schema", try Self.edit(real.filter { $0["method"] == "PUT" && $0["status"] == 201 }) { exchange in
+                exchange["request"] = ["content_type": "application/json", "body": #"{"id": "api-1", "titel": "x"}"#]
+            }, "request body: "),
+            ("a header missing", try Self.edit(real.filter { $0["method"] == "PUT" && $0["status"] == 401 }) { exchange in
+                exchange["headers"] = .object((exchange["headers"]?.objectValue ?? [:]).filter { $0.key != "www-authenticate" })
+            }, "required header WWW-Authenticate is missing"),
+            ("a JSON Lines line outside its schema", try Self.edit(only("/feeds/sichuan/pages/0.jsonl")) { exchange in
+                exchange["body"] = .string((exchange["body"]?.stringValue ?? "").replacingOccurrences(of: #""op":"put""#, with: #""op":"post""#))
+            }, "line 2: op: 'post' is not one of"),
         ]
         for (what, exchangeList, message) in cases {
             try #require(!exchangeList.isEmpty, "\(what)")
@@ -241,6 +262,19 @@ import Testing
             #expect(result.status == 1, "\(what): \(result.stdout)\(result.stderr)")
             #expect(result.stdout.contains(message), "\(what): \(result.stdout)\(result.stderr)")
         }
+    }
+
+    /// The metric labels of the node's routes: the string literals of `Route.label`.
+    static func routeLabels() throws -> Set<String> {
+        let source = try String(contentsOfFile: Repository.root + "/Sources/API/Routes.swift", encoding: .utf8)
+        let start = try #require(source.range(of: "var label: String {"), "Routes.swift has no `var label`")
+        var labels: Set<String> = []
+        var rest = source[start.upperBound...]
+        while let open = rest.firstIndex(of: "\""), let close = rest[rest.index(after: open)...].firstIndex(of: "\"") {
+            labels.insert(String(rest[rest.index(after: open)..<close]))
+            rest = rest[rest.index(after: close)...]
+        }
+        return labels
     }
 
     static func check(_ exchanges: String) throws -> ProcessResult {
@@ -311,11 +345,16 @@ final class Client {
         #expect(answer.status == expect, "\(method) \(target): \(answer.body.prefix(300))", sourceLocation: sourceLocation)
         if gzip { #expect(answer.headers["content-encoding"] == "gzip", "\(target)", sourceLocation: sourceLocation) }
         let (path, query) = Self.split(target)
-        log.exchanges.append([
+        var exchange: [String: JSONValue] = [
             "method": .string(method), "path": .string(path), "query": .object(query.mapValues(JSONValue.string)),
             "status": .number(Double(answer.status)), "headers": .object(answer.headers.mapValues(JSONValue.string)),
             "body": .string(answer.body),
-        ])
+        ]
+        if let sent = body ?? rawBody, !sent.isEmpty {
+            let type = headers.first { $0.lowercased().hasPrefix("content-type:") }.map { String($0.dropFirst("content-type:".count)) }
+            exchange["request"] = ["content_type": .string(type?.trimmingCharacters(in: .whitespaces) ?? ""), "body": .string(sent)]
+        }
+        log.exchanges.append(.object(exchange))
         return answer
     }
 

@@ -4,8 +4,9 @@
 Usage: openapi_check.py SPEC EXCHANGES [--allow-unexercised KEY ...]
 
 SPEC is the OpenAPI document (YAML). EXCHANGES is a JSON file: a list of objects
-{"method", "path", "query": {name: value}, "status", "headers": {lower-case name: value},
-"body": text} — one request made to a running node and the answer it gave.
+{"method", "path", "query": {name: value}, "request": {"content_type", "body"}, "status",
+"headers": {lower-case name: value}, "body": text} — one request made to a running node and
+the answer it gave (`request` only when the request had a body).
 
 For each exchange the script finds the operation of the document that serves it (the path
 template whose regular expression matches the path and whose path parameters satisfy their
@@ -20,7 +21,8 @@ schemas, literal templates first), then:
   against `x-line-schema`; text: the string itself). `$ref`s are resolved within the document
   and to the JSON Schemas beside it (schema/*.json, by file and by `$id`);
 - for a successful answer (2xx, 304), every query parameter sent must be documented for the
-  operation, with a value its schema accepts, and every required one present.
+  operation, with a value its schema accepts, and every required one present; the request
+  body must be one the operation's `requestBody` documents (media type and schema).
 
 Coverage: every operation (METHOD TEMPLATE) of the document must be exercised, and every
 documented status of every operation (and of `x-any-operation-responses`, as `* STATUS`) must
@@ -207,6 +209,7 @@ def check_exchange(spec, exchange, exercised, failures):
                 for (pname, where), param in params.items():
                     if where == "query" and param.get("required") and pname not in exchange.get("query", {}):
                         fail(f"required query parameter {pname} is missing")
+                check_request_body(spec, operation, exchange, fail)
 
     headers = {k.lower(): v for k, v in exchange.get("headers", {}).items()}
     for hname, header in (response.get("headers") or {}).items():
@@ -256,6 +259,38 @@ def check_exchange(spec, exchange, exercised, failures):
                     continue
                 for error in spec.errors(line_schema, value):
                     fail(f"line {number}: {error}")
+
+
+def check_request_body(spec, operation, exchange, fail):
+    """An accepted request's body against the operation's `requestBody`."""
+    request = exchange.get("request") or {}
+    body = request.get("body", "")
+    described = spec.resolve(operation.get("requestBody")) if "requestBody" in operation else None
+    if described is None:
+        if body:
+            fail("the operation takes no request body, but one was accepted")
+        return
+    if not body:
+        if described.get("required"):
+            fail("the request body is required, but none was sent and the request succeeded")
+        return
+    content = described.get("content") or {}
+    media = (request.get("content_type") or "").split(";")[0].strip().lower()
+    if not media:
+        # No Content-Type: the node guesses the format; JSON is what the guess gives for `[` or `{`.
+        media = "application/json" if body.lstrip()[:1] in ("[", "{") else next(iter(content), "")
+    if media not in content:
+        return fail(f"request media type {media} is not documented (documented: {', '.join(sorted(content))})")
+    schema = content[media].get("schema", {})
+    if media == "application/json" or media.endswith("+json"):
+        try:
+            value = json.loads(body)
+        except ValueError as error:
+            return fail(f"the accepted request body is not JSON: {error}")
+    else:
+        value = body
+    for error in spec.errors(schema, value):
+        fail(f"request body: {error}")
 
 
 def documented(spec):
