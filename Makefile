@@ -12,7 +12,11 @@ SWIFT        ?= swift
 # The -dev packages of the five C libraries (DESIGN.md), pkg-config for SwiftPM to find them,
 # and the tools the tests drive (a test whose tool is missing fails; none is skipped).
 BUILD_DEBS   := libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev pkg-config
-TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-cryptography nginx-light curl openssl
+TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-yaml python3-venv python3-cryptography nginx-light curl openssl
+# The OpenAPI validator the tests run on protocols/openapi.yaml (OpenAPITests), pinned, from PyPI,
+# in a virtual environment under .build (Debian 12 refuses a system-wide pip install, PEP 668).
+OPENAPI_VALIDATOR := openapi-spec-validator==0.9.0
+OPENAPI_VENV      := .build/venv-openapi
 BENCH_DEBS   := sqlite3 time wrk nginx-light curl python3 coreutils
 # What scripts/demo.sh itself runs besides kechuang (it reads JSON with python3); nothing test-only.
 DEMO_DEBS    := python3
@@ -40,6 +44,12 @@ deps-build:
 
 deps-test: deps-build
 	$(call ensure_debs,$(TEST_DEBS))
+	@if ! $(OPENAPI_VENV)/bin/python -c "import importlib.metadata as m, sys; \
+	    sys.exit(m.version('$(word 1,$(subst ==, ,$(OPENAPI_VALIDATOR)))') != '$(word 2,$(subst ==, ,$(OPENAPI_VALIDATOR)))')" 2>/dev/null; then \
+	  echo "Installing $(OPENAPI_VALIDATOR) into $(OPENAPI_VENV)"; \
+	  /usr/bin/python3 -m venv $(OPENAPI_VENV) && \
+	  $(OPENAPI_VENV)/bin/pip install --quiet --disable-pip-version-check "$(OPENAPI_VALIDATOR)"; \
+	fi
 
 deps-demo: deps-build
 	$(call ensure_debs,$(DEMO_DEBS))

@@ -3,7 +3,8 @@ import Feed
 /// Every endpoint of the node's HTTP API, in one place.
 ///
 /// Feed files (protocols/feed.md §9) and catalog reads are public; writes need the admin bearer
-/// token. The OpenAPI description is `protocols/openapi.yaml`.
+/// token. The OpenAPI description is `protocols/openapi.yaml`: a route added here is added there,
+/// with requests for its answers in `Tests/CLITests/OpenAPITests.swift`, which checks them.
 enum Route: Sendable, Equatable {
     /// `GET /.well-known/kechuang/node.json`, `/feeds/…`: a feed file or proof.
     case feed(FeedPath.Resource)
