@@ -324,6 +324,15 @@ enum Schema {
         );
         CREATE TABLE IF NOT EXISTS match_state (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
         """,
+        // 10: the last error each peer caused in a federated query (protocols/federation.md): a
+        // result it served that failed verification, shown by `peer status` beside its sync state.
+        """
+        CREATE TABLE IF NOT EXISTS federation_reports (
+            peer TEXT PRIMARY KEY,
+            error TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction, by migration number.

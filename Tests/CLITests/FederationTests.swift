@@ -32,10 +32,10 @@ final class FederationNode {
     }
 
     /// Starts `kechuang serve` and waits until it listens.
-    func serve(syncInterval: Int = 0) throws {
+    func serve(syncInterval: Int = 0, arguments: [String] = []) throws {
         let server = try BackgroundProcess(
             Repository.binary,
-            ["--data", cli.data.path, "serve", "--listen", "127.0.0.1:0", "--sync-interval", String(syncInterval)])
+            ["--data", cli.data.path, "serve", "--listen", "127.0.0.1:0", "--sync-interval", String(syncInterval)] + arguments)
         self.server = server
         let line = try server.waitForLine(containing: "Serving")
         base = try #require(line.split(separator: " ").first { $0.hasPrefix("http://") }).description
