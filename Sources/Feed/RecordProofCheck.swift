@@ -41,7 +41,7 @@ public struct RecordProofCheck: Sendable {
         /// consistency proof, a redacted body): shown as `"verified": false`.
         case unverifiable(String)
         /// The proof fails: the record is dropped and the peer reported. `fork` is a checkpoint,
-        /// correctly signed by the origin, whose tree disagrees with the one this node holds: the
+        /// correctly signed by the origin, of the size this node holds with another root: the
         /// evidence to record as sync does.
         case forged(String, fork: Checkpoint?)
     }
@@ -118,8 +118,10 @@ public struct RecordProofCheck: Sendable {
             guard let consistency else {
                 return .unverifiable("no consistency proof from \(origin)'s held size \(held.size) to \(checkpoint.size)")
             }
+            // A proof that fails is no fork evidence: the peer may have sent a wrong proof for
+            // a consistent checkpoint (sync decides forks from the entries themselves).
             guard Merkle.verifyConsistency(from: held.size, to: checkpoint.size, proof: consistency, oldRoot: held.root, newRoot: checkpoint.root) else {
-                return .forged("fork: \(origin)'s checkpoint of size \(checkpoint.size) is not consistent with the held one of size \(held.size)", fork: checkpoint)
+                return .forged("the consistency proof of \(origin) from the held size \(held.size) to \(checkpoint.size) does not verify", fork: nil)
             }
         } else {
             // A lagging peer: fine when this node's own copy holds the same entry at that seq.

@@ -81,4 +81,106 @@ import Testing
         #expect(try Self.federated(sichuan, "q=x&proofs=true&limit=17").status == 400)
         #expect(try sichuan.cli.run("search", "x", "--federated", "--deadline", "6").status == 2)
     }
+
+    /// Two relays of Beijing's records, Beijing itself not asked: one serves Beijing's answer with
+    /// proofs, one record's body altered (a forgery of a pinned origin); one serves Beijing's answer
+    /// without proofs, as a node of an earlier version does. The forged record is dropped and its
+    /// relay reported (peers[].error and peer status); the honest record with proofs is verified
+    /// through a checkpoint larger than the one held (consistency proof); the records without
+    /// proofs are shown `verified: false`.
+    @Test(.timeLimit(.minutes(3)))
+    func forgedRecordIsDroppedAndReportedAndRecordsWithoutProofsAreUnverified() throws {
+        let beijing = try FederationNode("beijing")
+        defer { beijing.stop() }
+        try beijing.serve()
+        let sichuan = try FederationNode("sichuan")
+        try sichuan.peer(beijing)
+        _ = try sichuan.sync()
+        let held = try beijing.logSize()
+        #expect(try sichuan.cli.run("peer", "remove", "beijing").status == 0)
+        // Beijing grows past what Sichuan holds: a relay's checkpoint is then larger.
+        let late = try beijing.cli.data.write("late.json", RecordFixture.jsonArray([RecordFixture.supply("bj-late", title: "同步之后发布的成果")]))
+        #expect(try beijing.cli.run("import", late).status == 0)
+        #expect(try beijing.logSize() > held)
+
+        let withProofs = try JSONParser.parse(Array(try beijing.get("/v1/search?sort=title&limit=16&proofs=true&sizes=beijing:\(held)").utf8))
+        let withoutProofs = try JSONParser.parse(Array(try beijing.get("/v1/search?sort=title&limit=16").utf8))
+        let proven = try #require(withProofs["results"]?.arrayValue)
+        let plain = try #require(withoutProofs["results"]?.arrayValue)
+        #expect(withProofs["origins"]?["beijing"]?["consistency"]?["from"]?.intValue == held, "\(withProofs["origins"] ?? .null)")
+        #expect(proven.count >= 4 && plain.map { $0["id"] } == proven.map { $0["id"] })
+
+        // Hubei relays the first two records with their proofs, the first with a forged title.
+        let forged = try #require(proven[0]["entry"]?["body"]?.stringValue)
+        let realTitle = try #require(proven[0]["title"]?.stringValue)
+        let fakeTitle = "伪造的项目名称"
+        #expect(forged.contains(realTitle))
+        var first = try #require(proven[0].objectValue)
+        var entry = try #require(first["entry"]?.objectValue)
+        entry["body"] = .string(forged.replacingOccurrences(of: realTitle, with: fakeTitle))
+        first["entry"] = .object(entry)
+        first["title"] = .string(fakeTitle)
+        let relayed: JSONValue = ["results": [.object(first), proven[1]], "origins": withProofs["origins"] ?? .null]
+        let hubei = try TestServer(Behaviour.fixed(body: JSONWriter.write(relayed, pretty: false)))
+        defer { hubei.stop() }
+        // Henan, an earlier version, ignores proofs=true: the other records, without proofs.
+        let henan = try TestServer(Behaviour.fixed(body: JSONWriter.write(["results": .array(Array(plain[2...]))], pretty: false)))
+        defer { henan.stop() }
+        for (id, server) in [("hubei", hubei), ("henan", henan)] {
+            let keys = try FederationNode(id, sample: false)
+            #expect(try sichuan.cli.run("peer", "add", id, server.baseURL, "--root-key", keys.root).status == 0)
+        }
+
+        // Hunan relays the second record with a consistency proof that does not verify.
+        var origins = try #require(withProofs["origins"]?.objectValue)
+        var origin = try #require(origins["beijing"]?.objectValue)
+        var consistency = try #require(origin["consistency"]?.objectValue)
+        var hashes = try #require(consistency["proof"]?.arrayValue)
+        try #require(!hashes.isEmpty)
+        hashes[0] = .string(String(repeating: "ab", count: 32))
+        consistency["proof"] = .array(hashes)
+        origin["consistency"] = .object(consistency)
+        origins["beijing"] = .object(origin)
+        let hunan = try TestServer(Behaviour.fixed(body: JSONWriter.write(["results": [proven[1]], "origins": .object(origins)], pretty: false)))
+        defer { hunan.stop() }
+        let hunanKeys = try FederationNode("hunan", sample: false)
+        #expect(try sichuan.cli.run("peer", "add", "hunan", hunan.baseURL, "--root-key", hunanKeys.root).status == 0)
+
+        // Nothing matches locally: every result comes from a relay.
+        let all = try sichuan.cli.json("search", "zzqqxx", "--federated", "--json")
+        let results = all["results"]?.arrayValue ?? []
+        #expect(!results.contains { $0["title"]?.stringValue == fakeTitle }, "the forgery is never shown: \(results)")
+        #expect(!results.contains { $0["id"] == proven[0]["id"] }, "the forged record is dropped: \(results)")
+        let hubeiPeer = try #require(Self.peer(all, "hubei"))
+        #expect(hubeiPeer["status"]?.stringValue == "answered")
+        #expect(hubeiPeer["results"]?.intValue == 1)
+        let error = try #require(hubeiPeer["error"]?.stringValue)
+        #expect(error.contains(proven[0]["id"]?.stringValue ?? "?") && error.contains("body_hash"), "\(error)")
+        let honest = try #require(results.first { $0["id"] == proven[1]["id"] })
+        #expect(honest["verified"] == true, "\(honest)")
+        #expect(honest["via"] == ["hubei"])
+        #expect(honest["title"] == proven[1]["title"])
+        let unproven = results.filter { $0["via"] == ["henan"] }
+        #expect(unproven.count == plain.count - 2, "\(results)")
+        for result in unproven {
+            #expect(result["verified"] == false, "\(result)")
+            #expect(result["stale"] == nil)
+        }
+        #expect(Self.peer(all, "henan")?["error"] == .null)
+        #expect(Self.peer(all, "hunan")?["results"]?.intValue == 0)
+        #expect(Self.peer(all, "hunan")?["error"]?.stringValue?.contains("consistency proof") == true, "\(all["peers"] ?? .null)")
+
+        // peer status names the forging relay, and only it; its sync state is untouched.
+        let status = try sichuan.cli.json("peer", "status", "--json")
+        let peers = status["peers"]?.arrayValue ?? []
+        let reported = try #require(peers.first { $0["id"]?.stringValue == "hubei" })
+        #expect(reported["federated_error"]?.stringValue?.contains(proven[0]["id"]?.stringValue ?? "?") == true, "\(reported)")
+        #expect(reported["state"]?.stringValue == "new")
+        #expect(peers.first { $0["id"]?.stringValue == "henan" }?["federated_error"] == .null)
+        #expect(try sichuan.cli.run("peer", "status").stdout.contains("federated query at "))
+        // A proof that fails is not fork evidence: Beijing stays ok.
+        let beijingOrigin = status["origins"]?.arrayValue?.first { $0["origin"]?.stringValue == "beijing" }
+        #expect(beijingOrigin?["state"]?.stringValue == "ok", "\(beijingOrigin ?? .null)")
+        #expect(beijingOrigin?["fork_evidence"] == [])
+    }
 }
