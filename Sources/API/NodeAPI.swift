@@ -85,6 +85,12 @@ public struct NodeAPI: HTTPHandler {
         return .accept(maxBodyBytes: limit)
     }
 
+    /// A federated search (`/v1/search?scope=federation`) waits on its peers up to its deadline: it runs on a
+    /// thread of its own, its connection suspended, so the worker goes on serving other requests.
+    public func runsLong(_ head: HTTPRequestHead) -> Bool {
+        head.path == "/v1/search" && head.query["scope"] == "federation"
+    }
+
     /// The route of `path` that answers `method`: 404 for an unknown path, 405 for a method the
     /// route does not answer (the same decision at admission and when handling).
     private static func resolve(_ route: Route?, path: String, method: String) throws -> Route {
@@ -234,8 +240,8 @@ public struct NodeAPI: HTTPHandler {
     /// `scope=federation` (protocols/federation.md): this node's search merged with its peers',
     /// within `deadline_ms`; at most ``FederatedSearch/maxInProgress`` at once, 503 beyond.
     ///
-    /// The fan-out blocks this worker thread until the deadline at most (libmicrohttpd's workers
-    /// are threads of their own, not the cooperative pool).
+    /// It runs on a thread of its own (``runsLong(_:)``), which the fan-out blocks until the
+    /// deadline at most.
     private func federated(_ request: SearchRequest, query: [String: String]) throws -> HTTPResponse {
         guard query["cursor"] == nil else { throw APIError.badRequest("cursor is not accepted with scope=federation") }
         var deadline = FederatedSearch.defaultDeadline

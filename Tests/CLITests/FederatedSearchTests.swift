@@ -183,4 +183,36 @@ import Testing
         #expect(beijingOrigin?["state"]?.stringValue == "ok", "\(beijingOrigin ?? .null)")
         #expect(beijingOrigin?["fork_evidence"] == [])
     }
+
+    /// At most 8 federated queries run at once on a node: of 16 sent together while the node's one
+    /// peer never answers, 8 run at once (on a node with the default 4 worker threads: a federated
+    /// query's connection is suspended while it waits, so it holds no worker) and the others get
+    /// 503 with Retry-After at once.
+    @Test(.timeLimit(.minutes(3)))
+    func moreThanEightFederatedQueriesAtOnceGet503WithRetryAfter() throws {
+        let sichuan = try FederationNode("sichuan")
+        defer { sichuan.stop() }
+        try sichuan.serve()
+        let silent = try TestServer(Behaviour.silent)
+        defer { silent.stop() }
+        let keys = try FederationNode("tianjin", sample: false)
+        #expect(try sichuan.cli.run("peer", "add", "tianjin", silent.baseURL, "--root-key", keys.root).status == 0)
+
+        let url = sichuan.base + "/v1/search?q=x&scope=federation&deadline_ms=2000"
+        let result = try ProcessRunner.run(
+            "/usr/bin/curl",
+            ["-s", "--max-time", "20", "--parallel", "--parallel-immediate", "--parallel-max", "16",
+             "-w", "\nSTATUS %{http_code} %header{retry-after}\n"] + Array(repeating: url, count: 16),
+            timeout: 60)
+        let statuses = result.stdout.split(separator: "\n").filter { $0.hasPrefix("STATUS ") }.map { $0.dropFirst(7) }
+        #expect(statuses.count == 16, "\(result.stdout)\(result.stderr)")
+        let refused = statuses.filter { $0.hasPrefix("503") }
+        let answered = statuses.filter { $0.hasPrefix("200") }
+        #expect(!refused.isEmpty, "\(statuses)")
+        #expect(refused.allSatisfy { $0 == "503 1" }, "a 503 says when to retry: \(statuses)")
+        #expect(answered.count + refused.count == 16, "\(statuses)")
+        #expect(answered.count >= 8, "the first 8 are served: \(statuses)")
+        #expect(silent.maxInFlight == 8, "the peer saw \(silent.maxInFlight) federated queries at once")
+        #expect(result.stdout.contains("federated queries are in progress"))
+    }
 }
