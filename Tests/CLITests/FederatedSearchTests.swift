@@ -43,6 +43,14 @@ import Testing
         defer { slow.stop() }
         let tianjin = try FederationNode("tianjin", sample: false)
         #expect(try sichuan.cli.run("peer", "add", "tianjin", slow.baseURL, "--root-key", tianjin.root).status == 0)
+        // A peer that answers garbage, and one whose answer never ends (past the 4 MiB bound).
+        let garbage = try TestServer(Behaviour.fixed(body: Array("<html>not a search answer</html>".utf8)))
+        let endless = try TestServer(Behaviour.endlessChunked)
+        defer { garbage.stop(); endless.stop() }
+        for (id, server) in [("hubei", garbage), ("henan", endless)] {
+            let keys = try FederationNode(id, sample: false)
+            #expect(try sichuan.cli.run("peer", "add", id, server.baseURL, "--root-key", keys.root).status == 0)
+        }
         chongqing.stop()
 
         let answer = try Self.federated(sichuan, "q=%E7%A7%91%E6%8A%80&scope=federation&deadline_ms=1500")
@@ -53,6 +61,10 @@ import Testing
         #expect(Self.peer(answer.json, "tianjin")?["status"]?.stringValue == "timed_out", "\(answer.json)")
         #expect(Self.peer(answer.json, "beijing")?["status"]?.stringValue == "answered", "\(answer.json)")
         #expect(answer.json["deadline_ms"]?.intValue == 1500)
+        #expect(Self.peer(answer.json, "hubei")?["status"]?.stringValue == "failed")
+        #expect(Self.peer(answer.json, "hubei")?["error"]?.stringValue?.contains("not JSON") == true, "\(answer.json)")
+        #expect(Self.peer(answer.json, "henan")?["status"]?.stringValue == "failed")
+        #expect(Self.peer(answer.json, "henan")?["error"]?.stringValue?.contains("4194304 bytes") == true, "\(answer.json)")
         let results = answer.json["results"]?.arrayValue ?? []
         let beijingResults = results.filter { $0["origin"]?.stringValue == "beijing" }
         #expect(!beijingResults.isEmpty, "\(answer.json)")
