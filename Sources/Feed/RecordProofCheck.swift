@@ -58,16 +58,11 @@ public struct RecordProofCheck: Sendable {
         self.held = held
     }
 
-    /// The verdict on `proof` of record `id` (at `version`, when the peer named one), served under
-    /// `checkpoint` with `statements`, and `consistency` from the held size when the checkpoint is larger.
-    ///
-    /// - Parameter heldLine: The entry line this node holds at a seq of the origin's log, or nil.
-    public func check(
-        id: String, version: Int?, proof: RecordProof, checkpoint: Checkpoint, statements: [KeyStatement],
-        consistency: [[UInt8]]?, now: Date, heldLine: (Int) throws -> [UInt8]?
-    ) rethrows -> Verdict {
-        // 1. The checkpoint: signed by a key that the root key authorises for its size, per the
-        //    statements held here and those served (a statement not signed by the root key is forged).
+    /// Step 1 alone: nil when `checkpoint` is signed by a key that the root key authorises for its size,
+    /// per the statements held here and `statements` (each of which must verify under the root key);
+    /// otherwise the ``Verdict/forged(_:fork:)`` verdict. An expired checkpoint passes: it still proves what
+    /// it covered (stale is a state, not an attack).
+    public func checkCheckpoint(_ checkpoint: Checkpoint, statements: [KeyStatement], now: Date) -> Verdict? {
         var keys = keys
         for statement in statements {
             do {
@@ -77,10 +72,26 @@ public struct RecordProofCheck: Sendable {
             }
         }
         do {
-            // An expired checkpoint still proves what it covered (stale is a state, not an attack).
             _ = try FeedVerifier(origin: origin).verify(checkpoint, keys: keys, now: now)
         } catch {
             return .forged("checkpoint of \(origin): \(error)", fork: nil)
+        }
+        return nil
+    }
+
+    /// The verdict on `proof` of record `id` (at `version`, when the peer named one), served under
+    /// `checkpoint` with `statements`, and `consistency` from the held size when the checkpoint is larger.
+    ///
+    /// - Parameter heldLine: The entry line this node holds at a seq of the origin's log, or nil.
+    ///   `checkpointChecked` says that ``checkCheckpoint(_:statements:now:)`` already passed for this
+    ///   checkpoint and these statements (the results of one answer share them).
+    public func check(
+        id: String, version: Int?, proof: RecordProof, checkpoint: Checkpoint, statements: [KeyStatement],
+        consistency: [[UInt8]]?, now: Date, checkpointChecked: Bool = false, heldLine: (Int) throws -> [UInt8]?
+    ) rethrows -> Verdict {
+        // 1. The checkpoint.
+        if !checkpointChecked, let failure = checkCheckpoint(checkpoint, statements: statements, now: now) {
+            return failure
         }
         // 2. The entry: a canonical `put` of this id (and version) below the checkpoint's size.
         let entry: LogEntry

@@ -25,6 +25,9 @@ struct ResultChecker {
     let now: Date
     /// Each pinned origin's key state from the statements held here, built once per answer.
     private var keyStates: [String: KeyState] = [:]
+    /// Each origin's checkpoint verdict in this answer (nil: it verified), checked once: the
+    /// results of one answer share their origin's checkpoint and statements.
+    private var checkpointVerdicts: [String: RecordProofCheck.Verdict?] = [:]
 
     init(pinned: [String: TrustedOrigin], held: [String: Checkpoint], node: String, reader: CatalogReader, now: Date) {
         self.pinned = pinned
@@ -102,9 +105,14 @@ struct ResultChecker {
             consistency = hashes
         }
         let check = RecordProofCheck(origin: id.origin, keys: try keyState(trust), held: heldCheckpoint)
+        if checkpointVerdicts[id.origin] == nil {
+            checkpointVerdicts[id.origin] = .some(check.checkCheckpoint(checkpoint, statements: statements, now: now))
+        }
+        if let failure = checkpointVerdicts[id.origin] ?? nil { return failure }
         return try check.check(
             id: id.description, version: version, proof: proof, checkpoint: checkpoint, statements: statements,
-            consistency: consistency, now: now, heldLine: { try reader.entryLine(origin: id.origin, seq: $0) })
+            consistency: consistency, now: now, checkpointChecked: true,
+            heldLine: { try reader.entryLine(origin: id.origin, seq: $0) })
     }
 
     /// The hex hashes of a proof, or nil when it is not an array of hex strings (their length is the
