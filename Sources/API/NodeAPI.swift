@@ -264,7 +264,7 @@ public struct NodeAPI: HTTPHandler {
         let search = FederatedSearch(parameters: forwarded, limit: request.limit, deadline: deadline)
         let client = federation.client
         let report = try pool.with { readers in
-            try search.run(local: try readers.catalog.search(request), peers: try readers.catalog.peerList(), reader: readers.catalog, client: client)
+            try search.run(local: { try readers.catalog.search(request) }, peers: try readers.catalog.peerList(), reader: readers.catalog, client: client)
         }
         if !report.peerErrors.isEmpty || !report.forks.isEmpty {
             try configuration.store.synchronously { store in try report.record(in: store) }

@@ -70,12 +70,16 @@ public struct FederatedSearch: Sendable {
         }
     }
 
-    /// Runs the query: `local` is this node's own search page for the same request.
+    /// Runs the query: `search` makes this node's own search page for the same request. The deadline
+    /// counts from the call, so the time of the local search is part of it.
     ///
     /// Blocks the calling thread until every peer has answered or the deadline has passed.
-    public func run(local: SearchPage, peers: [Peer], reader: CatalogReader, client: HTTPClient, now: Date = Date()) throws -> Report {
+    public func run(
+        local search: () throws -> SearchPage, peers: [Peer], reader: CatalogReader, client: HTTPClient, now: Date = Date()
+    ) throws -> Report {
         let started = DispatchTime.now()
         let due = DispatchTime(uptimeNanoseconds: started.uptimeNanoseconds + UInt64(deadline) * 1_000_000)
+        let local = try search()
         let pinned = Dictionary(try reader.pinnedOrigins().map { ($0.origin, $0) }, uniquingKeysWith: { first, _ in first })
         var held: [String: Checkpoint] = [:]
         for origin in pinned.keys {

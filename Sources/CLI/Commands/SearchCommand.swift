@@ -174,7 +174,7 @@ enum SearchCommand: Command {
         let client = HTTPClient()
         defer { client.shutdown() }
         let search = FederatedSearch(parameters: forwarded, limit: request.limit, deadline: deadline)
-        let report = try search.run(local: try reader.search(request), peers: try reader.peerList(), reader: reader, client: client)
+        let report = try search.run(local: { try reader.search(request) }, peers: try reader.peerList(), reader: reader, client: client)
         if !report.peerErrors.isEmpty || !report.forks.isEmpty {
             let store = try CatalogStore(path: context.data.database)
             try store.synchronously { store in try report.record(in: store) }
