@@ -6,7 +6,7 @@ public import Store
 
 /// The JSON of `GET /v1/peers` and `kechuang peer status --json`:
 /// `{"peers": [{"id", "url", "mirrors", "state", "last_error", "last_attempt", "last_success",
-/// "failures", "retry_after"}], "origins": [{"origin", "state", "last_error", "source",
+/// "failures", "retry_after", "federated_error", "federated_at"}], "origins": [{"origin", "state", "last_error", "source",
 /// "updated_at", "checkpoint", "log_size", "ignored_entries", "ignored", "fork_evidence"}]}`.
 ///
 /// URLs are shown without their credentials (`http://***@host/…`), in errors too.
@@ -20,6 +20,8 @@ public enum FederationJSON {
                 "last_attempt": status.lastAttempt.map { .string($0) } ?? .null,
                 "last_success": status.lastSuccess.map { .string($0) } ?? .null,
                 "failures": .number(Double(status.failures)), "retry_after": status.retryAfter.map { .string($0) } ?? .null,
+                "federated_error": status.federatedError.map { .string(redactingUserInfo($0)) } ?? .null,
+                "federated_at": status.federatedAt.map { .string($0) } ?? .null,
             ]
         }
         let origins: [JSONValue] = try reader.origins().map { status in

@@ -3,6 +3,7 @@ public import HTTPServer
 import Catalog
 import Dispatch
 import Feed
+import HTTPClient
 import JSON
 import Query
 public import Store
@@ -50,6 +51,8 @@ public struct NodeAPI: HTTPHandler {
     let cache = FeedCache()
     let matchAll: MatchAllCache
     public let metrics = Metrics()
+    /// The client and the in-progress bound of `scope=federation`.
+    let federation = Federation()
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -84,6 +87,12 @@ public struct NodeAPI: HTTPHandler {
             return .refuse(response)
         }
         return .accept(maxBodyBytes: limit)
+    }
+
+    /// A federated search (`/v1/search?scope=federation`) waits on its peers up to its deadline: it runs on a
+    /// thread of its own, its connection suspended, so the worker goes on serving other requests.
+    public func runsLong(_ head: HTTPRequestHead) -> Bool {
+        head.path == "/v1/search" && head.query["scope"] == "federation"
     }
 
     /// The route of `path` that answers `method`: 404 for an unknown path, 405 for a method the
@@ -197,12 +206,98 @@ public struct NodeAPI: HTTPHandler {
             guard ["true", "1", "false", "0"].contains(text) else { throw APIError.badRequest("unified must be true or false") }
             base.unified = text == "true" || text == "1"
         }
+        // proofs=true (protocols/federation.md §3): each record with what proves it, at most 16.
+        let proofs = try Self.flag(query, "proofs")
+        if proofs {
+            if query["limit"] == nil { base.limit = FederatedSearch.maxPeerResults }
+            guard base.limit <= FederatedSearch.maxPeerResults else {
+                throw APIError.badRequest("with proofs=true, limit must be 1–\(FederatedSearch.maxPeerResults)")
+            }
+        }
         var request = try QueryParser.parse(query["q"] ?? "", into: base, parameter: "q")
         for field in QueryParser.qualifiers {
             if let value = query[field] { try QueryParser.apply(field: field, value: value, to: &request) }
         }
-        let page = try pool.with { try $0.catalog.search(request) }
-        return json(CatalogJSON.page(page))
+        switch query["scope"] ?? "local" {
+        case "local": break
+        case "federation": return try federated(request, query: query)
+        default: throw APIError.badRequest("scope must be local or federation")
+        }
+        let sizes = try Self.sizes(query["sizes"])
+        let (page, recordProofs) = try pool.with { readers in
+            let page = try readers.catalog.search(request)
+            return (page, proofs ? try readers.catalog.recordProofs(page.hits, heldSizes: sizes) : nil)
+        }
+        var value = CatalogJSON.page(page)
+        if let recordProofs, case .object(var object) = value {
+            object["results"] = .array(zip(page.hits, recordProofs.entries).map { hit, entry in
+                var result = CatalogJSON.result(hit)
+                if let entry, case .object(var fields) = result {
+                    fields["entry"] = entry
+                    result = .object(fields)
+                }
+                return result
+            })
+            object["origins"] = recordProofs.origins
+            value = .object(object)
+        }
+        return json(value)
+    }
+
+    /// `scope=federation` (protocols/federation.md): this node's search merged with its peers',
+    /// within `deadline_ms`; at most ``FederatedSearch/maxInProgress`` at once, 503 beyond.
+    ///
+    /// It runs on a thread of its own (``runsLong(_:)``), which the fan-out blocks until the
+    /// deadline at most.
+    private func federated(_ request: SearchRequest, query: [String: String]) throws -> HTTPResponse {
+        guard query["cursor"] == nil else { throw APIError.badRequest("cursor is not accepted with scope=federation") }
+        var deadline = FederatedSearch.defaultDeadline
+        if let text = query["deadline_ms"] {
+            guard let value = Int(text), (1...FederatedSearch.maxDeadline).contains(value) else {
+                throw APIError.badRequest("deadline_ms must be 1–\(FederatedSearch.maxDeadline)")
+            }
+            deadline = value
+        }
+        guard federation.gate.enter() else {
+            var response = Self.errorResponse(
+                APIError(status: 503, "\(FederatedSearch.maxInProgress) federated queries are in progress; retry in a second"))
+            response.headers.append(("Retry-After", "1"))
+            return response
+        }
+        defer { federation.gate.leave() }
+        let forwarded = (["q", "sort", "include_expired", "unified"] + QueryParser.qualifiers).sorted().compactMap { name in
+            query[name].map { (name: name, value: $0) }
+        }
+        let search = FederatedSearch(parameters: forwarded, limit: request.limit, deadline: deadline)
+        let client = federation.client
+        let report = try pool.with { readers in
+            try search.run(local: { try readers.catalog.search(request) }, peers: try readers.catalog.peerList(), reader: readers.catalog, client: client)
+        }
+        if !report.peerErrors.isEmpty || !report.forks.isEmpty {
+            try configuration.store.synchronously { store in try report.record(in: store) }
+        }
+        return json(report.json)
+    }
+
+    /// A boolean query parameter: true, 1, false or 0 (absent: false).
+    static func flag(_ query: [String: String], _ name: String) throws -> Bool {
+        guard let text = query[name] else { return false }
+        guard ["true", "1", "false", "0"].contains(text) else { throw APIError.badRequest("\(name) must be true or false") }
+        return text == "true" || text == "1"
+    }
+
+    /// `sizes=ORIGIN:SIZE,…`: the tree sizes the asking node holds (protocols/federation.md §3).
+    static func sizes(_ text: String?) throws -> [String: Int] {
+        guard let text, !text.isEmpty else { return [:] }
+        var sizes: [String: Int] = [:]
+        for part in text.split(separator: ",", omittingEmptySubsequences: false).prefix(256) {
+            let pieces = part.split(separator: ":", omittingEmptySubsequences: false)
+            guard pieces.count == 2, !pieces[0].isEmpty, let size = Int(pieces[1]), size >= 0, size <= Int(Int32.max) else {
+                throw APIError.badRequest("sizes must be ORIGIN:SIZE,… (\(Excerpt.of(String(part))))")
+            }
+            sizes[String(pieces[0])] = size
+        }
+        return sizes
     }
 
     private func project(id text: String) throws -> HTTPResponse {
@@ -403,6 +498,34 @@ public struct NodeAPI: HTTPHandler {
         if status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"kechuang admin\"")) }
         if status == 503, let seconds = details["retry_after"]?.intValue { headers.append(("Retry-After", String(seconds))) }
         return HTTPResponse(status: status, headers: headers, body: JSONWriter.write(["error": .object(object)], pretty: false))
+    }
+}
+
+/// What federated queries share on one node: an HTTP client (each query fans out on a libcurl
+/// multi handle of its own, on the calling thread) and the count of queries in progress.
+final class Federation: Sendable {
+    let client = HTTPClient()
+    let gate = FederationGate(limit: FederatedSearch.maxInProgress)
+}
+
+/// Counts work in progress and refuses more than `limit` at once.
+final class FederationGate: Sendable {
+    private let count = Atomic<Int>(0)
+    let limit: Int
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// Takes a place, or returns false when `limit` are taken.
+    func enter() -> Bool {
+        if count.add(1, ordering: .acquiringAndReleasing).newValue <= limit { return true }
+        count.subtract(1, ordering: .acquiringAndReleasing)
+        return false
+    }
+
+    func leave() {
+        count.subtract(1, ordering: .acquiringAndReleasing)
     }
 }
 

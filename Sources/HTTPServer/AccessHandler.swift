@@ -139,9 +139,35 @@ struct RequestCycle {
         guard let head = pending.head, !pending.isTooLarge else {
             return connection.queue(tooLarge(limit: pending.limit), closing: true)
         }
+        if let deferred = pending.deferred {
+            // The call after `MHD_resume_connection`: the long-running handler's response is in.
+            let response = deferred.take() ?? .error(status: 500, message: "The request resumed without a response.")
+            return connection.queue(response, closing: isStopping)
+        }
+        if context.handler.runsLong(head) {
+            return handleOnOwnThread(HTTPRequest(head: head, body: pending.body), pending)
+        }
         let response = context.handler.handle(HTTPRequest(head: head, body: pending.body))
         // Read after the handler: a stop that began while it ran must still close this connection.
         return connection.queue(response, closing: isStopping)
+    }
+
+    /// Suspends the connection and runs the handler on a thread of its own; once it returns, its response is
+    /// kept in `pending` and the connection resumed, and libmicrohttpd calls the access handler again, which
+    /// queues it. Falls back to the worker thread when no thread can be started.
+    private func handleOnOwnThread(_ request: HTTPRequest, _ pending: PendingRequest) -> MHD_Result {
+        let deferred = DeferredResponse()
+        pending.deferred = deferred
+        context.suspended.add(1, ordering: .acquiringAndReleasing)
+        MHD_suspend_connection(connection.pointer)
+        let job = SuspendedJob(context: context, connection: connection.pointer, request: request, deferred: deferred)
+        guard job.start() else {
+            MHD_resume_connection(connection.pointer)
+            deferred.set(context.handler.handle(request))
+            context.suspended.subtract(1, ordering: .acquiringAndReleasing)
+            return .YES
+        }
+        return .YES
     }
 
     /// The first call: the head has arrived. Decides from it alone (``decide()``) whether to answer at once,
@@ -262,5 +288,65 @@ extension String {
 extension Substring {
     fileprivate func trimmingCharacters(in characters: String) -> String {
         String(self).trimmingCharacters(in: characters)
+    }
+}
+
+/// The response of a request handled on a thread of its own, handed to the worker that resumes its connection.
+final class DeferredResponse: Sendable {
+    private let response = Mutex<HTTPResponse?>(nil)
+
+    func set(_ value: HTTPResponse) {
+        response.withLock { $0 = value }
+    }
+
+    func take() -> HTTPResponse? {
+        response.withLock { value in
+            defer { value = nil }
+            return value
+        }
+    }
+}
+
+/// A long-running request's handler call on a thread of its own, its connection suspended meanwhile.
+///
+/// The connection pointer stays valid while the connection is suspended: libmicrohttpd frees a connection only
+/// after it has resumed and closed, and ``HTTPServer/stop()`` waits for ``ServerContext/suspended`` to drop to 0.
+final class SuspendedJob: @unchecked Sendable {  // `connection` is only passed to MHD_resume_connection, thread-safe.
+    let context: ServerContext
+    let connection: OpaquePointer
+    let request: HTTPRequest
+    let deferred: DeferredResponse
+
+    init(context: ServerContext, connection: OpaquePointer, request: HTTPRequest, deferred: DeferredResponse) {
+        self.context = context
+        self.connection = connection
+        self.request = request
+        self.deferred = deferred
+    }
+
+    /// Starts the thread (detached); false when `pthread_create` fails.
+    func start() -> Bool {
+        let box = Unmanaged.passRetained(self).toOpaque()
+        var thread = pthread_t()
+        let result = pthread_create(
+            &thread, nil,
+            { box in
+                let job = Unmanaged<SuspendedJob>.fromOpaque(box!).takeRetainedValue()
+                job.run()
+                return nil
+            }, box)
+        guard result == 0 else {
+            Unmanaged<SuspendedJob>.fromOpaque(box).release()
+            return false
+        }
+        pthread_detach(thread)
+        return true
+    }
+
+    private func run() {
+        deferred.set(context.handler.handle(request))
+        // Related libmicrohttpd documentation: "it is safe to resume a suspended connection at any time".
+        MHD_resume_connection(connection)
+        context.suspended.subtract(1, ordering: .acquiringAndReleasing)
     }
 }

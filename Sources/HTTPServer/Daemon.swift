@@ -48,7 +48,10 @@ final class Daemon {
     init(configuration: HTTPServer.Configuration, context: ServerContext) throws(HTTPServerError) {
         let socket = try ListeningSocket.open(host: configuration.host, port: configuration.port)
         var options = kc_shims_mhd_options()
+        // MHD_ALLOW_SUSPEND_RESUME: a long-running request's connection is suspended while its handler runs on a
+        // thread of its own (HTTPHandler.runsLong).
         options.flags = MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_ITC.rawValue
+            | MHD_ALLOW_SUSPEND_RESUME.rawValue
         options.listen_socket = socket
         options.connection_limit = UInt32(configuration.maxConnections)
         options.per_ip_connection_limit = UInt32(configuration.maxConnectionsPerClient)

@@ -4,7 +4,8 @@
 /// ``handle(_:)`` once the whole body has arrived. Both run synchronously on one of libmicrohttpd's worker threads.
 /// Several workers call them at the same time, so an implementation must be thread-safe (the `Sendable`
 /// requirement makes the compiler check that). A call blocks its worker, and with it every other connection that
-/// worker serves, so a handler should not wait on slow I/O; there is no Swift concurrency on these threads.
+/// worker serves, so a handler should not wait on slow I/O (or say so with ``runsLong(_:)``); there is no Swift
+/// concurrency on these threads.
 public protocol HTTPHandler: Sendable {
     /// Decides from the head alone whether the request may send its body, and how much of it.
     ///
@@ -22,11 +23,24 @@ public protocol HTTPHandler: Sendable {
     /// Errors are responses: return a 4xx or 5xx ``HTTPResponse`` (``HTTPResponse/error(status:message:)``
     /// makes the JSON shape the server's own errors use).
     func handle(_ request: HTTPRequest) -> HTTPResponse
+
+    /// Whether ``handle(_:)`` may take long for this request (it waits on the network, such as a federated
+    /// query with a deadline). Such a request is handled on a thread of its own while its connection is
+    /// suspended (`MHD_suspend_connection`), so the worker goes on serving its other connections; the response
+    /// is queued when the connection resumes. ``HTTPServer/stop()`` waits for these handlers to return, so their
+    /// work must be bounded in time.
+    ///
+    /// The default implementation returns false: every request is handled on its worker.
+    func runsLong(_ head: HTTPRequestHead) -> Bool
 }
 
 extension HTTPHandler {
     public func admit(_ head: HTTPRequestHead) -> HTTPAdmission {
         .accept(maxBodyBytes: .max)
+    }
+
+    public func runsLong(_ head: HTTPRequestHead) -> Bool {
+        false
     }
 }
 

@@ -128,6 +128,11 @@ public final class HTTPServer: Sendable {
         context.isStopping.store(true, ordering: .relaxed)
         daemon.quiesce()
         waitForRequestsInFlight()
+        // libmicrohttpd aborts when stopped with a suspended connection: a long-running handler (bounded by its
+        // own deadline) is waited for, beyond the shutdown timeout if need be.
+        while context.suspended.load(ordering: .acquiring) > 0 {
+            usleep(1_000)
+        }
         daemon.stop()
         state.withLock { $0 = .stopped(port: daemon.port) }
     }

@@ -21,6 +21,9 @@ final class PendingRequest {
     /// The most body bytes this request may send: the smaller of the handler's and the server's limit.
     let limit: Int
 
+    /// The response of a long-running handler (``HTTPHandler/runsLong(_:)``), once its connection was suspended.
+    var deferred: DeferredResponse?
+
     /// When the head was complete (`CLOCK_MONOTONIC` nanoseconds): the body's deadline counts from here.
     var bodyStart: UInt64 = 0
 

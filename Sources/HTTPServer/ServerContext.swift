@@ -17,6 +17,11 @@ final class ServerContext: Sendable {
     /// access-handler call until the response has been sent (or the connection failed).
     let requestsInFlight = Atomic<Int>(0)
 
+    /// Requests whose connection is suspended while their handler runs on a thread of its own
+    /// (``HTTPHandler/runsLong(_:)``): from `MHD_suspend_connection` until `MHD_resume_connection` has returned.
+    /// `MHD_stop_daemon` must not run while one is suspended (libmicrohttpd aborts).
+    let suspended = Atomic<Int>(0)
+
     /// Set by ``HTTPServer/stop()``: responses then carry `Connection: close`, so keep-alive clients leave.
     let isStopping = Atomic<Bool>(false)
 

@@ -1,3 +1,7 @@
+import Catalog
+import Feed
+import Merge
+import Signing
 import SQLite
 
 /// The store's schema, as numbered migrations applied in order.
@@ -324,6 +328,15 @@ enum Schema {
         );
         CREATE TABLE IF NOT EXISTS match_state (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL);
         """,
+        // 10: the last error each peer caused in a federated query (protocols/federation.md): a
+        // result it served that failed verification, shown by `peer status` beside its sync state.
+        """
+        CREATE TABLE IF NOT EXISTS federation_reports (
+            peer TEXT PRIMARY KEY,
+            error TEXT NOT NULL,
+            at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
         // 11: typed objects of the origin logs (merge.md §2, "Typed objects"): each id's accepted
         // state, for the types this version knows (deals). `body` is NULL once deleted or redacted;
         // `version` is the id's last accepted version either way.
@@ -340,7 +353,35 @@ enum Schema {
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction, by migration number.
-    static let backfills: [Int: @Sendable (Connection) throws -> Void] = [6: backfillCharacters, 7: CatalogDigest.storeDigestIfBehind, 8: CatalogDigest.storeIfBehind]
+    static let backfills: [Int: @Sendable (Connection) throws -> Void] = [
+        6: backfillCharacters, 7: CatalogDigest.storeDigestIfBehind, 8: CatalogDigest.storeIfBehind, 11: backfillTypedObjects,
+    ]
+
+    /// Folds the typed objects a store's logs already hold: the version before typed objects
+    /// ignored and reported them (merge.md §2), so a node that upgrades takes in the deals it
+    /// synced before and forgets those reports. Entries are folded in log order, as a sync would.
+    static func backfillTypedObjects(_ connection: Connection) throws {
+        let rows = try connection.prepare(
+            "SELECT origin, entry, body FROM log_entries WHERE record_id LIKE '%:~%' AND op <> 'key' ORDER BY origin, seq"
+        ).query { ($0.text(0) ?? "", $0.blob(1) ?? [], $0.blob(2) ?? []) }
+        for (origin, line, body) in rows {
+            let entry = try LogEntry(line: line[...])
+            guard let id = TypedObjectID(entry.id) else { continue }
+            // An erased body (a redaction marker) does not hash to the entry's body_hash.
+            let content = entry.op == .put && entry.bodyHash == SHA256.hash(body) ? body : nil
+            let input = FoldInput(seq: entry.seq, op: OriginApplier.operation(entry.op), id: entry.id, version: entry.version, body: content)
+            try connection.run("DELETE FROM ignored_entries WHERE origin = ? AND seq = ?", [.text(origin), .integer(Int64(entry.seq))])
+            switch Merge.fold(input, origin: origin, lastVersion: try TypedObjects.version(id, connection: connection)) {
+            case .object(let object, let bytes): try TypedObjects.put(object, version: entry.version, body: bytes, connection: connection)
+            case .remove: try TypedObjects.remove(id, version: entry.version, connection: connection)
+            case .ignore(let reason):
+                try connection.run(
+                    "INSERT OR REPLACE INTO ignored_entries (origin, seq, id, reason) VALUES (?, ?, ?, ?)",
+                    [.text(origin), .integer(Int64(entry.seq)), .text(entry.id), .text(reason)])
+            case .put, .skip: break
+            }
+        }
+    }
 
     /// Indexes the characters of every record a store held before `records_chars` existed.
     static func backfillCharacters(_ connection: Connection) throws {

@@ -353,6 +353,47 @@ struct HTTPServerTests {
         #expect(server.port == port)
     }
 
+    /// A long-running request (`runsLong`) holds no worker: on a server with one worker thread, other requests
+    /// are answered while it waits; stop waits for it, and its answer then closes the connection.
+    @Test func aLongRunningRequestHoldsNoWorkerAndStopWaitsForIt() throws {
+        let handler = TestHandler()
+        let server = try HTTPServer(configuration: HTTPServer.Configuration(threads: 1), handler: handler)
+        try server.start()
+        let port = server.port
+        let result = Mutex<Result<RawResponse, any Error>?>(nil)
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let outcome = Result { () throws -> RawResponse in
+                let connection = try RawConnection(port: port)
+                try connection.send("GET /long HTTP/1.1\r\nHost: test\r\n\r\n")
+                return try connection.readResponse()
+            }
+            result.withLock { $0 = outcome }
+            finished.signal()
+        }
+        #expect(eventually { handler.recorder.longStarted.load(ordering: .sequentiallyConsistent) })
+        // The one worker serves other requests, on other connections, while /long waits.
+        for _ in 0..<3 {
+            #expect(try curl(["--data-binary", "hi", "http://127.0.0.1:\(port)/echo"]) == Array("hi".utf8))
+        }
+        #expect(finished.wait(timeout: .now()) == .timedOut)
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            server.stop()
+            stopped.signal()
+        }
+        #expect(eventually { server.isStoppingForTesting })
+        #expect(stopped.wait(timeout: .now() + 0.2) == .timedOut, "stop returned while a request was suspended")
+        handler.recorder.longGate.signal()
+        #expect(stopped.wait(timeout: .now() + 10) == .success)
+        #expect(finished.wait(timeout: .now() + 10) == .success)
+        let response = try #require(try result.withLock { $0 }?.get())
+        #expect(response.status == 200)
+        #expect(response.text == "long done")
+        #expect(response.header("connection")?.lowercased() == "close")
+        #expect(server.requestsInFlightForTesting == 0)
+    }
+
     @Test func releasingARunningServerStopsIt() throws {
         // An address of its own: on 127.0.0.1 another test's server could take the released port
         // before the last check, which then connected to that server (seen under load).

@@ -11,6 +11,10 @@ final class Recorder: Sendable {
     let slowStarted = Atomic<Bool>(false)
     /// Holds a `/slow` request in the handler until the test signals it.
     let slowGate = DispatchSemaphore(value: 0)
+    /// Set when a `/long` request (``HTTPHandler/runsLong(_:)``) has entered the handler.
+    let longStarted = Atomic<Bool>(false)
+    /// Holds a `/long` request in the handler until the test signals it.
+    let longGate = DispatchSemaphore(value: 0)
 
     func record(_ request: HTTPRequest) {
         requests.withLock { $0.append(request) }
@@ -44,9 +48,20 @@ struct TestHandler: HTTPHandler {
         }
     }
 
+    /// `/long` runs on a thread of its own, its connection suspended.
+    func runsLong(_ head: HTTPRequestHead) -> Bool {
+        head.path == "/long"
+    }
+
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         recorder.record(request)
         switch request.path {
+        case "/long":
+            recorder.longStarted.store(true, ordering: .sequentiallyConsistent)
+            guard recorder.longGate.wait(timeout: .now() + 60) == .success else {
+                return .error(status: 500, message: "the test never opened the gate")
+            }
+            return .text("long done")
         case "/echo", "/guarded", "/small", "/nobody":
             return HTTPResponse(
                 status: 200, headers: [(name: "Content-Type", value: "application/octet-stream")], body: request.body)

@@ -4,6 +4,7 @@ import Foundation
 import HTTPClient
 import JSON
 import Signing
+import SQLite
 import Store
 import Sync
 import TestSupport
@@ -180,5 +181,31 @@ extension TypedObjectTests {
         let second = try await store.putObject(deal.merging(["status": "closed"]) { $1 })
         #expect((first.version, second.version) == (1, 2))
         withExtendedLifetime(directory) {}
+    }
+}
+
+extension TypedObjectTests {
+    /// A node that synced deals before it knew them (they were ignored and reported) takes them
+    /// in when it upgrades: migration 11 folds the typed entries its logs hold.
+    @Test(.timeLimit(.minutes(2)))
+    func anUpgradedNodeFoldsTheDealsItSyncedBefore() async throws {
+        let (files, facts) = try Self.fixture()
+        let root = try Ed25519PublicKey(rawRepresentation: try unwrap(Hex.decode(facts["root_key"]?.stringValue ?? ""), "root_key"))
+        let (_, directory, _) = try await Self.sync(files, root: root)
+        let path = directory.file("kechuang.db")
+        // Take the store back to the version before typed objects, as that version left it.
+        let connection = try Connection(path: path)
+        try connection.execute("DROP TABLE typed_objects; PRAGMA user_version = 10")
+        for item in facts["ignored_then"]?.arrayValue ?? [] {
+            try connection.run(
+                "INSERT INTO ignored_entries (origin, seq, id, reason) VALUES (?, ?, ?, 'not a well-formed record id')",
+                [.text(Self.origin), .integer(Int64(item["seq"]?.intValue ?? -1)), .text(item["id"]?.stringValue ?? "")])
+        }
+        #expect(try FederationReader(path: path).ignoredEntries(Self.origin).count == 3)
+        _ = try CatalogStore(path: path)  // opening migrates
+        let deals = try CatalogReader(path: path).deals()
+        #expect(deals.map(\.id.description) == ["typedland:~deal.d-0001"])
+        #expect(deals.first?.version == 2 && deals.first?.stage == .signing)
+        #expect(try FederationReader(path: path).ignoredEntries(Self.origin).isEmpty)
     }
 }

@@ -180,7 +180,10 @@ enum PeerStatusCommand: Command {
             Peers: ok or error (with the last error, consecutive failures and, when the circuit
             breaker is open, until when periodic syncs leave it alone). Origins: ok, stale (its
             newest checkpoint expired), error or fork (two signed checkpoints that cannot both be
-            true, printed verbatim as evidence); the data stays at its last good state. The same
+            true, printed verbatim as evidence); the data stays at its last good state. A peer that
+            served a record which failed verification in a federated query (search --federated,
+            protocols/federation.md) shows that error and its time (federated_error,
+            federated_at); its sync state is not changed by it. The same
             JSON is served at GET /v1/peers. URLs are shown without the credentials they may
             carry (http://***@host/…), in errors too.
             """,
@@ -204,6 +207,9 @@ enum PeerStatusCommand: Command {
             out.line("  \(column(peer["id"]?.stringValue))  \((peer["state"]?.stringValue ?? "").padding(toLength: 5, withPad: " ", startingAt: 0))  \(peer["url"]?.stringValue ?? "")")
             if let error = peer["last_error"]?.stringValue { out.line("      last error: \(error)") }
             if let retry = peer["retry_after"]?.stringValue { out.line("      circuit open until \(retry)") }
+            if let error = peer["federated_error"]?.stringValue {
+                out.line("      federated query at \(peer["federated_at"]?.stringValue ?? "?"): \(error)")
+            }
         }
         out.line("Origins:")
         for origin in origins {

@@ -1,6 +1,8 @@
 import API
 import Catalog
 import Foundation
+import HTTPClient
+import JSON
 import Query
 import Store
 
@@ -93,7 +95,7 @@ enum SearchCommand: Command {
     static let spec = CommandSpec(
         name: "search",
         summary: "Search the catalog (Chinese, Traditional or Simplified, and mixed terms such as 50MW).",
-        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--stage STAGE] [--trl RANGE] [--limit N] [--unified] [--json]",
+        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--stage STAGE] [--trl RANGE] [--limit N] [--unified] [--federated [--deadline SECONDS]] [--json]",
         discussion: """
             Every term must match the title, summary, keywords or organisation. Terms are folded:
             先進 finds 先进, ＯＲＣ finds ORC; one- and two-character terms (毫米, 光) work too.
@@ -110,10 +112,28 @@ enum SearchCommand: Command {
             its steward's id, with "cluster" and "members" in --json; a cluster matches when any
             member matches, and the count, facets and cursor count clusters (each facet once per
             distinct value among a cluster's matching members). See protocols/clusters.md.
+
+            With --federated (also with --unified): the same search on every peer as well, in
+            parallel, answered within --deadline seconds (default 2, at most 5) whatever the
+            peers do (protocols/federation.md). Each peer is asked once (scope=local, so the
+            query goes one hop) for at most 16 results with their proofs; its answer is read up
+            to 4 MiB. A result about an origin this node pins is shown verified only when its
+            entry line, body and inclusion path check out under a checkpoint signed with a key
+            the origin's root key authorises, consistent with the tree this node holds; one that
+            fails is dropped and its peer reported (peers[].error and kechuang peer status). A
+            result without proofs, or about an origin not pinned here, is shown unverified.
+            Results that share a member id are one; they are ordered by a rank merge (this
+            node's first, then each peer's by its own rank, interleaved; scores are never
+            compared), and each says where it came from ("via"). --json prints {"scope":
+            "federation", "results": [{…, "via", "verified", "stale"?}], "total", "peers":
+            [{"id", "status": "answered"|"failed"|"timed_out", "results", "ms", "error"}],
+            "deadline_ms"}. No --cursor or --facets with --federated.
             """,
         positionals: [("QUERY", "Search terms and filters; several words are joined.")],
         options: SearchOptions.filters + [
-            OptionSpec(name: "--sort", value: "ORDER", help: "relevance (default), recency or title (pinyin order).")
+            OptionSpec(name: "--sort", value: "ORDER", help: "relevance (default), recency or title (pinyin order)."),
+            .flag("--federated", "Also search every peer, in parallel, within --deadline; verify their results against the pinned origins (protocols/federation.md)."),
+            OptionSpec(name: "--deadline", value: "SECONDS", help: "With --federated: answer within this time (default 2, at most 5; decimals allowed)."),
         ],
         minPositionals: 1, maxPositionals: 64)
 
@@ -121,8 +141,66 @@ enum SearchCommand: Command {
         let query = context.arguments.positionals.joined(separator: " ")
         let request = try SearchOptions.request(context, query: query, defaultOrder: .relevance)
         let reader = try CatalogReader(path: context.data.database)
+        if context.arguments.flag("--federated") {
+            try federated(context, request: request, query: query, reader: reader)
+            return
+        }
+        guard context.arguments.value("--deadline") == nil else { throw CLIError.usage("search: --deadline needs --federated") }
         let page = try reader.search(request)
         SearchOptions.print(page, request: request, context: context)
+    }
+
+    /// `--federated`: this node's search and its peers', merged (protocols/federation.md).
+    static func federated(_ context: Context, request: SearchRequest, query: String, reader: CatalogReader) throws {
+        let arguments = context.arguments
+        guard arguments.value("--cursor") == nil, !arguments.flag("--facets") else {
+            throw CLIError.usage("search --federated: no --cursor or --facets (a federated answer is one page)")
+        }
+        var deadline = FederatedSearch.defaultDeadline
+        if let text = arguments.value("--deadline") {
+            guard let seconds = Double(text), seconds > 0, seconds * 1000 <= Double(FederatedSearch.maxDeadline) else {
+                throw CLIError.usage("search: --deadline \(text): expected seconds, more than 0 and at most \(FederatedSearch.maxDeadline / 1000)")
+            }
+            deadline = max(1, Int((seconds * 1000).rounded()))
+        }
+        // The peers get the terms and filters as given: the same search, parsed by each node.
+        var forwarded: [(name: String, value: String)] = [("q", query)]
+        for field in QueryParser.qualifiers {
+            for value in arguments.all("--" + field) { forwarded.append((field, value)) }
+        }
+        if let order = arguments.value("--sort") { forwarded.append(("sort", order)) }
+        if arguments.flag("--include-expired") { forwarded.append(("include_expired", "true")) }
+        if request.unified { forwarded.append(("unified", "true")) }
+        let client = HTTPClient()
+        defer { client.shutdown() }
+        let search = FederatedSearch(parameters: forwarded, limit: request.limit, deadline: deadline)
+        let report = try search.run(local: { try reader.search(request) }, peers: try reader.peerList(), reader: reader, client: client)
+        if !report.peerErrors.isEmpty || !report.forks.isEmpty {
+            let store = try CatalogStore(path: context.data.database)
+            try store.synchronously { store in try report.record(in: store) }
+        }
+        if arguments.flag("--json") {
+            context.out.json(report.json)
+            return
+        }
+        printFederated(report.json, context: context)
+    }
+
+    static func printFederated(_ value: JSONValue, context: Context) {
+        let out = context.out
+        let results = value["results"]?.arrayValue ?? []
+        out.line(results.isEmpty ? "No results." : "\(results.count) result\(results.count == 1 ? "" : "s") (federated)")
+        for result in results {
+            let mark = result["verified"]?.boolValue == true ? "" : (result["stale"]?.boolValue == true ? "  (unverified: stale)" : "  (unverified)")
+            out.line("  \(result["id"]?.stringValue ?? "?")  \(result["title"]?.stringValue ?? "")\(mark)")
+            let via = (result["via"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: ", ")
+            out.line("      via \(via) · \(result["organization"]?.stringValue ?? "") · \(result["stage"]?.stringValue ?? "")")
+        }
+        for peer in value["peers"]?.arrayValue ?? [] {
+            var line = "  peer \(peer["id"]?.stringValue ?? "?"): \(peer["status"]?.stringValue ?? "?"), \(peer["results"]?.intValue ?? 0) results, \(peer["ms"]?.intValue ?? 0) ms"
+            if let error = peer["error"]?.stringValue { line += ": " + error }
+            out.line(line)
+        }
     }
 }
 

@@ -15,7 +15,8 @@ enum ServeCommand: Command {
         discussion: """
             Serves the signed feed of every origin the node holds (protocols/feed.md: manifest,
             checkpoints, pages, bodies, page roots, proofs), public catalog reads (/v1/search,
-            /v1/projects/ID, /v1/stats), the admin API (PUT and DELETE /v1/projects/ID, POST
+            also scope=federation across the peers within deadline_ms and proofs=true,
+            protocols/federation.md; /v1/projects/ID, /v1/stats), the admin API (PUT and DELETE /v1/projects/ID, POST
             /v1/projects/import, with Authorization: Bearer <DIR/admin.token>), /healthz and
             /metrics (Prometheus), and GET /v1/peers (sync state). It pulls its peers' feeds every
             --sync-interval seconds (kechuang sync; each origin that grew or is not ok is printed

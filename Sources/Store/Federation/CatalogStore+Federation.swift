@@ -94,6 +94,7 @@ extension CatalogStore {
         guard try peers().contains(where: { $0.id == id }) else { throw StoreError.notFound("peer \(id)") }
         try connection.run("DELETE FROM peers WHERE id = ?", [.text(id)])
         try connection.run("DELETE FROM peer_state WHERE peer = ?", [.text(id)])
+        try connection.run("DELETE FROM federation_reports WHERE peer = ?", [.text(id)])
     }
 
     /// Every peer, sorted.
@@ -136,6 +137,15 @@ extension CatalogStore {
             """,
             [.text(id), .text(error == nil ? SyncState.ok.rawValue : SyncState.error.rawValue), .text(error), .text(time),
              .integer(Int64(failures)), .text(retryAfter.map(DateText.timestamp)), .text(etag), checkpoints.map { .blob($0) } ?? .null])
+    }
+
+    /// Records that a federated query dropped a result `peer` served, with why
+    /// (protocols/federation.md); `peer status` shows the last one. Not a sync outcome: the peer's
+    /// sync state and circuit breaker are untouched.
+    public func recordFederatedError(peer: String, error: String, now: Date = Date()) throws {
+        try connection.run(
+            "INSERT OR REPLACE INTO federation_reports (peer, error, at) VALUES (?, ?, ?)",
+            [.text(peer), .text(error), .text(DateText.timestamp(now))])
     }
 
     /// Records an origin's state (`ok`, `stale`, `error`, `fork`) with the error and its source,

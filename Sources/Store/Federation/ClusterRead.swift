@@ -92,7 +92,7 @@ extension CatalogReader {
 
     /// The `put` entry of `id` at `version` among the first `size` entries of its origin's log:
     /// its seq, entry line and body line as published.
-    private func publishedEntry(_ id: RecordID, version: Int, below size: Int) throws -> (seq: Int, entry: [UInt8], body: [UInt8])? {
+    func publishedEntry(_ id: RecordID, version: Int, below size: Int) throws -> (seq: Int, entry: [UInt8], body: [UInt8])? {
         // Entry lines only (a couple of hundred bytes each): the body of the one that matches.
         let rows = try connection.prepare(
             "SELECT seq, entry FROM log_entries INDEXED BY log_entries_record WHERE origin = ? AND record_id = ? AND op = 'put' AND seq < ? ORDER BY seq DESC"

@@ -18,15 +18,19 @@ public final class FederationReader {
         try connection.prepare(
             """
             SELECT p.id, p.url, p.mirrors, p.added_at, s.state, s.last_error, s.last_attempt, s.last_success,
-                   COALESCE(s.failures, 0), s.retry_after
-            FROM peers AS p LEFT JOIN peer_state AS s ON s.peer = p.id ORDER BY p.id
+                   COALESCE(s.failures, 0), s.retry_after, f.error, f.at
+            FROM peers AS p LEFT JOIN peer_state AS s ON s.peer = p.id LEFT JOIN federation_reports AS f ON f.peer = p.id
+            ORDER BY p.id
             """
         ).query { row in
-            PeerStatus(
+            var status = PeerStatus(
                 peer: Peer(id: row.text(0) ?? "", url: row.text(1) ?? "", mirrors: (row.text(2) ?? "").split(separator: " ").map(String.init),
                            addedAt: row.text(3) ?? ""),
                 state: row.text(4).flatMap(SyncState.init(rawValue:)) ?? .new, lastError: row.text(5), lastAttempt: row.text(6),
                 lastSuccess: row.text(7), failures: row.int(8), retryAfter: row.text(9))
+            status.federatedError = row.text(10)
+            status.federatedAt = row.text(11)
+            return status
         }
     }
 

@@ -49,6 +49,10 @@ public struct PeerStatus: Sendable, Hashable {
     public var failures: Int
     /// While the circuit breaker is open, periodic syncs skip the peer until this time.
     public var retryAfter: String?
+    /// The last result of this peer that a federated query dropped because it failed verification
+    /// (protocols/federation.md), and when; nil when none did.
+    public var federatedError: String? = nil
+    public var federatedAt: String? = nil
 }
 
 /// What a node knows about one origin it trusts.
