@@ -36,8 +36,10 @@ extension Merge {
         }
         // Typed objects (`O:~<type>.<local>`, merge.md §2): a type this reader does not know is
         // skipped like a key entry (stored and relayed, not reported, no version recorded).
-        if let typed = TypedObjectID(entry.id) { return foldObject(entry, typed, lastVersion: lastVersion) }
-        guard let id = RecordID(entry.id), id.origin == origin else {
+        let typed = TypedObjectID(entry.id)
+        if let typed, !knownTypes.contains(typed.type) { return .skip }
+        let id = RecordID(entry.id)
+        guard typed != nil || id?.origin == origin else {
             return .ignore(reason: "entry \(entry.seq): \(entry.id) is not a well-formed record id")
         }
         if let lastVersion, entry.version <= lastVersion {
@@ -52,6 +54,8 @@ extension Merge {
             return .skip
         case .put:
             guard let body = entry.body else { return .remove }
+            if let typed { return decodeObject(body, of: entry, id: typed) }
+            guard let id else { return .skip }  // unreachable: the guard above holds a record id here
             return decodedPut ?? decodeBody(body, of: entry, id: id)
         }
     }
@@ -59,40 +63,44 @@ extension Merge {
     /// The types of typed objects this reader knows.
     public static let knownTypes: Set<String> = ["deal"]
 
-    /// Rules 3–6 for a typed object of a known type; `.skip` for an unknown type.
-    static func foldObject(_ entry: FoldInput, _ id: TypedObjectID, lastVersion: Int?) -> FoldDecision {
-        guard knownTypes.contains(id.type) else { return .skip }
-        if let lastVersion, entry.version <= lastVersion {
-            return .ignore(
-                reason: "entry \(entry.seq): version \(entry.version) of \(entry.id) is not greater than \(lastVersion), its last accepted version")
+    /// Rule 6 for a typed object's body: canonical JSON of a valid object of its type (a deal)
+    /// with the entry's id and version.
+    static func decodeObject(_ body: [UInt8], of entry: FoldInput, id: TypedObjectID) -> FoldDecision {
+        let value: JSONValue
+        switch canonicalValue(body, of: entry) {
+        case .success(let parsed): value = parsed
+        case .failure(let refusal): return refusal.decision
         }
-        switch entry.op {
-        case .delete, .redact:
-            return .remove
-        case .key:
-            return .skip
-        case .put:
-            guard let body = entry.body else { return .remove }
-            let value: JSONValue
-            do {
-                value = try JSONParser.parse(body, limits: bodyLimits)
-            } catch {
-                return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not JSON: \(error.message)")
-            }
-            guard (try? JCS.canonicalize(value)) == body else {  // not writable by JCS: not canonical either
-                return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not in canonical form (RFC 8785)")
-            }
-            let deal: Deal
-            do {
-                deal = try Deal(value)
-            } catch {
-                return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not a valid deal: \(error)")
-            }
-            guard deal.id == id, deal.version == entry.version else {
-                return .ignore(reason: "entry \(entry.seq): body of \(entry.id) names \(deal.id) at version \(deal.version)")
-            }
-            return .object(id, body: body)
+        let deal: Deal
+        do {
+            deal = try Deal(value)
+        } catch {
+            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not a valid deal: \(error)")
         }
+        guard deal.id == id, deal.version == entry.version else {
+            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) names \(deal.id) at version \(deal.version)")
+        }
+        return .object(id, body: body)
+    }
+
+    /// Why a body is ignored before its content is read.
+    struct Refusal: Error {
+        let decision: FoldDecision
+    }
+
+    /// The body parsed within the feed's limits, if it is exactly its own canonical form (JCS).
+    static func canonicalValue(_ body: [UInt8], of entry: FoldInput) -> Result<JSONValue, Refusal> {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body, limits: bodyLimits)
+        } catch {
+            return .failure(Refusal(decision: .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not JSON: \(error.message)")))
+        }
+        // A value JCS cannot write (a number out of its range) is not in canonical form either.
+        guard (try? JCS.canonicalize(value)) == body else {
+            return .failure(Refusal(decision: .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not in canonical form (RFC 8785)")))
+        }
+        return .success(value)
     }
 
     /// The decision for a `put`'s body alone (`.put(project)` or `.ignore`), computed ahead of the
@@ -107,14 +115,9 @@ extension Merge {
     /// The record a `put` body holds, or why the entry is ignored.
     private static func decodeBody(_ body: [UInt8], of entry: FoldInput, id: RecordID) -> FoldDecision {
         let value: JSONValue
-        do {
-            value = try JSONParser.parse(body, limits: bodyLimits)
-        } catch {
-            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not JSON: \(error.message)")
-        }
-        // A value JCS cannot write (a number out of its range) is not in canonical form either.
-        guard (try? JCS.canonicalize(value)) == body else {
-            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not in canonical form (RFC 8785)")
+        switch canonicalValue(body, of: entry) {
+        case .success(let parsed): value = parsed
+        case .failure(let refusal): return refusal.decision
         }
         let project: Project
         do {
