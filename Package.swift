@@ -85,7 +85,7 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "MatchEvaluation", "Query", "SQLite", "Store", "TestSupport"], exclude: ["Evaluation"]),
-        .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "Sync", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "Sync", "TestSupport"]),
     ]
 )
 

@@ -70,5 +70,13 @@ import Testing
         #expect(try await node.get("/v1/deals?limit=0").status == 400)
         #expect(try await node.get("/v1/deals/sichuan:~deal.nope").status == 404)
         #expect(try await node.get("/v1/funnel?region=atlantis").status == 400)
+        // A deal as a peer may sync it: naming a project this node does not hold. Kept, listed,
+        // its party shown as unknown here.
+        _ = try await node.store.putObject([
+            "id": "sichuan:~deal.d-2", "type": "kechuang.deal/1", "demand": "sichuan:ch1", "supply": "beijing:not-here", "stage": "matchmaking",
+            "status": "open", "created_at": "2026-12-04T09:00:00Z", "updated_at": "2026-12-04T09:00:00Z",
+        ])
+        let synced = try JSONParser.parse(try await node.get("/v1/deals/d-2").body)
+        #expect(synced["unknown"] == ["beijing:not-here"])
     }
 }

@@ -19,12 +19,14 @@ import Testing
         }
         for node in nodes { _ = try node.sync() }
 
+        let digestBefore = try chongqing.stats()["catalog_digest"]
         let created = try chongqing.cli.run(
             "deal", "create", "--demand", "cq-chal-002", "--supply", "sichuan:sc-ach-001", "--agent", "王芳", "--amount", "1200000.00",
             "--contract", "CQ-SC-2026-01", "--id", "d-1")
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "chongqing:~deal.d-1")
         for node in nodes { _ = try node.sync() }
+        #expect(try chongqing.stats()["catalog_digest"] == digestBefore, "recording a deal changes no project")
         let recorded = try sichuan.cli.run(
             "deal", "create", "--demand", "chongqing:cq-chal-002", "--supply", "sc-ach-001", "--same-as", "chongqing:~deal.d-1", "--id", "d-7")
         #expect(recorded.status == 0, "\(recorded.stderr)")

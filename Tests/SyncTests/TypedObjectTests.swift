@@ -12,13 +12,13 @@ import Testing
 
 /// Typed objects in kechuang-feed/1 (issue 12 item 1): entries whose id is `O:~<type>.<local>`.
 ///
-/// `Fixtures/typed-log` is a log of origin `typedland` holding projects and typed objects (a
+/// `protocols/examples/deals/typed-log` is a log of origin `typedland` holding projects and typed objects (a
 /// deal, and an object of a type no reader knows), with `fixture.json`: what the version of the
 /// node before typed objects existed computed for it (the project digest, and which entries it
 /// ignored). `KECHUANG_WRITE_FIXTURES=1 swift test --filter TypedObjectTests` rewrites it (fixed
 /// keys, fixed times: the same bytes every time).
 @Suite(.serialized) struct TypedObjectTests {
-    static let directory = Repository.root + "/Tests/SyncTests/Fixtures/typed-log"
+    static let directory = Repository.example("deals/typed-log")
     static let origin = "typedland"
     /// The checkpoint's issue time; the log is read one hour later, within its validity.
     static let issuedAt = DateText.parseTimestamp("2026-12-05T00:00:00Z")!
