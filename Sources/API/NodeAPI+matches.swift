@@ -127,8 +127,14 @@ extension NodeAPI {
             do {
                 let reader = try CatalogReader(path: path)
                 let pairs = try service.allPairs(reader: reader, today: today)
-                try store.synchronously { try $0.storeMatchPairs(pairs, key: key) }
                 cache.state.withLock { $0 = (key, pairs) }
+                // Storing is for the next process (a restart, `kechuang match --all`): served from
+                // memory meanwhile, so a busy writer costs only that, and says so in the log.
+                do {
+                    try store.synchronously { try $0.storeMatchPairs(pairs, key: key) }
+                } catch {
+                    FileHandle.standardError.write(Data("kechuang serve: match --all pairs not stored (served from memory): \(error)\n".utf8))
+                }
             } catch {
                 cache.failure.withLock { $0 = (key, "\(error)") }
             }

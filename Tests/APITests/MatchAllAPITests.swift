@@ -22,7 +22,8 @@ import Testing
         try await node.store.refreshUnified()  // as `serve`'s tick does
 
         // Hold the database's write lock: the computation can read the catalog but cannot store
-        // its pairs, so it is certainly still running while the requests below are answered.
+        // its pairs, so it is certainly still running while the requests below are answered. (Held
+        // past the store's 5 s busy timeout on a loaded machine, the pairs are served from memory.)
         let lock = try Connection(path: node.directory.file("kechuang.db"))
         try lock.execute("BEGIN IMMEDIATE")
         let busy = try await node.get("/v1/matches?all=true")
