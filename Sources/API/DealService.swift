@@ -75,7 +75,7 @@ public enum DealService {
         let local = local ?? "d-" + DateText.date(now).replacingOccurrences(of: "-", with: "") + "-" + Hex.encode(SecureRandom.bytes(4))
         let id = try dealID(local, node: node)
         guard id.origin == node else { throw APIError.badRequest("\(id): a deal is recorded by its own origin (\(node) records \(node):~deal.…)") }
-        guard try reader.deals().first(where: { $0.id == id }) == nil else { throw APIError.badRequest("\(id) exists: use deal advance or deal close") }
+        guard try reader.deal(id) == nil else { throw APIError.badRequest("\(id) exists: use deal advance or deal close") }
         var draft = draft
         if draft.events.isEmpty { draft.events = [Deal.Event(date: DateText.date(now), stage: draft.stage)] }
         return try save(try build(id, draft, reader: reader, createdAt: DateText.timestamp(now), now: now), store: store, publish: publish)
@@ -85,7 +85,7 @@ public enum DealService {
     public static func put(_ idText: String, _ draft: Draft, store: CatalogStore, reader: CatalogReader, now: Date, publish: Publish? = nil) throws -> Deal {
         let id = try dealID(idText, node: reader.node.id)
         guard id.origin == reader.node.id else { throw APIError.badRequest("\(id) belongs to origin \(id.origin): this node writes only its own deals") }
-        let current = try reader.deals().first { $0.id == id }
+        let current = try reader.deal(id)
         let deal = try build(id, draft, reader: reader, createdAt: current?.createdAt ?? DateText.timestamp(now), now: now)
         if let current { try checkForward(from: current, to: deal) }
         return try save(deal, store: store, publish: publish)
@@ -139,7 +139,7 @@ public enum DealService {
         guard id.origin == reader.node.id else {
             throw APIError.badRequest("\(id) belongs to origin \(id.origin): record this node's view with `deal create --same-as \(id)`")
         }
-        guard let deal = try reader.deals().first(where: { $0.id == id }) else { throw APIError.notFound("no deal \(id)") }
+        guard let deal = try reader.deal(id) else { throw APIError.notFound("no deal \(id)") }
         return deal
     }
 

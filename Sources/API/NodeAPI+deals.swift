@@ -42,14 +42,9 @@ extension NodeAPI {
     /// "contract", "events", "same_as"}` (demand and supply required). Answers 200 with the merged
     /// deal.
     func putDeal(id: String, _ request: HTTPRequest) throws -> HTTPResponse {
-        guard configuration.token.accepts(authorization: request.header("authorization")) else { throw APIError.unauthorized }
-        guard request.body.count <= Self.maxRecordBytes else { throw APIError(status: 413, "a deal must be under 1 MiB") }
-        let value: JSONValue
-        do {
-            value = try JSONParser.parse(request.body, limits: JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 8, maxStringBytes: 64 << 10, maxNumberLength: 40))
-        } catch {
-            throw APIError.badRequest("body is not JSON: \(error.description)")
-        }
+        try authorize(request)
+        let value = try jsonBody(
+            request, what: "a deal", limits: JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 8, maxStringBytes: 64 << 10, maxNumberLength: 40))
         let draft = try DealService.Draft(json: value, node: configuration.store.node.id)
         let store = configuration.store
         let publish = configuration.publish

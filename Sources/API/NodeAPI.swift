@@ -331,21 +331,27 @@ public struct NodeAPI: HTTPHandler {
 
     // MARK: Admin writes
 
-    private func authorize(_ request: HTTPRequest) throws {
+    func authorize(_ request: HTTPRequest) throws {
         guard configuration.token.accepts(authorization: request.header("authorization")) else { throw APIError.unauthorized }
+    }
+
+    /// The body of an admin write of one object (`what`): 413 over `maxRecordBytes`, 400 when it
+    /// is not JSON within `limits`.
+    func jsonBody(_ request: HTTPRequest, what: String, limits: JSONParser.Limits) throws -> JSONValue {
+        guard request.body.count <= Self.maxRecordBytes else { throw APIError(status: 413, "\(what) must be under 1 MiB") }
+        do {
+            return try JSONParser.parse(request.body, limits: limits)
+        } catch {
+            throw APIError.badRequest("body is not JSON: \(error.description)")
+        }
     }
 
     private func put(id text: String, _ request: HTTPRequest) throws -> HTTPResponse {
         try authorize(request)
         let store = configuration.store
         let origin = store.node.id
-        guard request.body.count <= Self.maxRecordBytes else { throw APIError(status: 413, "a record must be under 1 MiB") }
-        var value: JSONValue
-        do {
-            value = try JSONParser.parse(request.body, limits: JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 16, maxStringBytes: 256 << 10, maxNumberLength: 40))
-        } catch {
-            throw APIError.badRequest("body is not JSON: \(error.description)")
-        }
+        var value = try jsonBody(
+            request, what: "a record", limits: JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 16, maxStringBytes: 256 << 10, maxNumberLength: 40))
         let pathID = text.contains(":") ? text : "\(origin):\(text)"
         if case .object(var object) = value {
             if object["id"] == nil { object["id"] = .string(pathID) }

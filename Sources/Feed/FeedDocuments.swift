@@ -108,7 +108,7 @@ public struct PageRoots: Sendable, Hashable {
             "page_roots": .array(pageRoots.map { .string(Hex.encode($0)) }),
             "tail_root": tailRoot.map { .string(Hex.encode($0)) } ?? .null,
         ]
-        return (try? JCS.canonicalize(value)) ?? []
+        return (try? JCS.canonicalize(value)) ?? []  // strings, integers and null only: JCS cannot fail
     }
 
     /// Parses the document and checks that it has the shape a tree of its size has.

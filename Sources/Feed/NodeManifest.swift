@@ -73,7 +73,7 @@ public enum RedactionMarker {
 
     /// The marker's bytes for an erasure ordered by the `redact` entry at `redactSeq`.
     public static func bytes(redactedBy redactSeq: Int) -> [UInt8] {
-        (try? JCS.canonicalizeForSigning(["type": .string(type), "redacted_by": .number(Double(redactSeq))])) ?? []
+        (try? JCS.canonicalizeForSigning(["type": .string(type), "redacted_by": .number(Double(redactSeq))])) ?? []  // a string and an integer: JCS cannot fail
     }
 
     /// The `redacted_by` of a marker line, or nil when the line is not a marker.

@@ -44,7 +44,8 @@ public enum SignedObject {
 
     /// True when `key` signed `object`.
     public static func isSigned(_ object: [String: JSONValue], by key: Ed25519PublicKey) -> Bool {
-        guard let signature = try? signature(object), let bytes = try? signingBytes(object) else { return false }
+        // A missing or malformed signature, or an object JCS cannot write, is not signed by `key`: that is the answer.
+        guard let signature = try? signature(object), let bytes = try? signingBytes(object) else { return false }  // see above
         return key.isValidSignature(signature, for: bytes)
     }
 

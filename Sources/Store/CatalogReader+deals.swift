@@ -7,13 +7,21 @@ import SQLite
 extension CatalogReader {
     /// Every current deal of every origin (typed objects of type `deal`).
     public func deals() throws -> [Deal] {
-        try TypedObjects.bodies(type: "deal", connection: connection).map { row in
-            do {
-                return try Deal(try JSONParser.parse(row.body))
-            } catch {
-                // The fold stored only bodies it decoded: one that no longer decodes is damage.
-                throw StoreError.corrupt("typed object \(row.id): \(error)")
-            }
+        try TypedObjects.bodies(type: "deal", connection: connection).map { try Self.deal($0.body, id: $0.id) }
+    }
+
+    /// The current deal `id`, nil when there is none.
+    public func deal(_ id: TypedObjectID) throws -> Deal? {
+        try TypedObjects.body(id, connection: connection).map { try Self.deal($0, id: id.description) }
+    }
+
+    /// A stored deal body, decoded.
+    private static func deal(_ body: [UInt8], id: String) throws -> Deal {
+        do {
+            return try Deal(try JSONParser.parse(body))
+        } catch {
+            // The fold stored only bodies it decoded: one that no longer decodes is damage.
+            throw StoreError.corrupt("typed object \(id): \(error)")
         }
     }
 
@@ -37,6 +45,6 @@ extension CatalogReader {
     /// in deal id order (that of `[]` when there are none).
     public static func dealsDigest(_ deals: [DealMerge.Unified]) -> String {
         // Entries built from decoded deals are strings, integers, arrays and objects: JCS writes them.
-        Hex.encode(SHA256.hash((try? JCS.canonicalize(.array(deals.map(\.entry)))) ?? []))
+        Hex.encode(SHA256.hash((try? JCS.canonicalize(.array(deals.map(\.entry)))) ?? []))  // cannot fail, see above
     }
 }

@@ -136,7 +136,7 @@ struct RecordWriter {
     /// (version + 2), as `redact` does for a project.
     mutating func redactObject(_ id: TypedObjectID, now: String) throws -> (version: Int, listed: Bool) {
         guard let current = try TypedObjects.version(id, connection: connection) else { throw StoreError.notFound(id.description) }
-        let body = try connection.prepare("SELECT body FROM typed_objects WHERE id = ?").queryFirst([.text(id.description)]) { $0.blob(0) } ?? nil
+        let body = try TypedObjects.body(id, connection: connection)
         let redact = try log.append(.redact, id: id.description, version: current + 1, time: now, body: nil)
         try log.erase(id: id.description, redactSeq: redact.seq)
         try TypedObjects.remove(id, version: current + 1, connection: connection)

@@ -374,10 +374,7 @@ enum Schema {
             switch Merge.fold(input, origin: origin, lastVersion: try TypedObjects.version(id, connection: connection)) {
             case .object(let object, let bytes): try TypedObjects.put(object, version: entry.version, body: bytes, connection: connection)
             case .remove: try TypedObjects.remove(id, version: entry.version, connection: connection)
-            case .ignore(let reason):
-                try connection.run(
-                    "INSERT OR REPLACE INTO ignored_entries (origin, seq, id, reason) VALUES (?, ?, ?, ?)",
-                    [.text(origin), .integer(Int64(entry.seq)), .text(entry.id), .text(reason)])
+            case .ignore(let reason): try OriginApplier.report(entry, origin: origin, reason: reason, connection: connection)
             case .put, .skip: break
             }
         }

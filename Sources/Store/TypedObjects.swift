@@ -8,6 +8,11 @@ enum TypedObjects {
         try connection.prepare("SELECT version FROM typed_objects WHERE id = ?").queryFirst([.text(id.description)]) { $0.int(0) }
     }
 
+    /// The id's current body, nil when it has none (never written, deleted or redacted).
+    static func body(_ id: TypedObjectID, connection: Connection) throws -> [UInt8]? {
+        try connection.prepare("SELECT body FROM typed_objects WHERE id = ?").queryFirst([.text(id.description)]) { $0.blob(0) } ?? nil
+    }
+
     static func put(_ id: TypedObjectID, version: Int, body: [UInt8], connection: Connection) throws {
         try connection.run(
             "INSERT OR REPLACE INTO typed_objects (id, origin, type, version, body) VALUES (?, ?, ?, ?, ?)",

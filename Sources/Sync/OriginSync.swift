@@ -487,7 +487,7 @@ struct OriginSync {
     private func entry(
         at seq: Int, page: Int, entries: [LogEntry], target: Int, roots: PageRoots, puller: FeedPuller,
         verifier: FeedVerifier, cache: inout [Int: [LogEntry]]
-    ) async throws -> LogEntry? {
+    ) async throws -> LogEntry? {  // nil when seq is at or past the target
         guard seq < target else { return nil }
         let start = page * Feed.pageSize
         if seq >= start, seq < start + entries.count { return entries[seq - start] }

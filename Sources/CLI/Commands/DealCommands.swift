@@ -6,16 +6,22 @@ import Merge
 import Store
 
 /// What every `deal` command shares: the store (merged first, so parties are checked against the
-/// current clusters), the reader, and the API's errors as exit codes (400 → 2, 404 → 1).
-private func withDeals<T>(_ context: Context, _ name: String, _ body: (CatalogStore, CatalogReader) throws -> T) async throws -> T {
+/// current clusters), the reader, and the API's errors as exit codes (400 → 2, 404 → 1). A command
+/// that `writes` signs a checkpoint afterwards, as every write does.
+private func withDeals<T>(
+    _ context: Context, _ name: String, writes: Bool = false, _ body: (CatalogStore, CatalogReader) throws -> T
+) async throws -> T {
     let store = try CatalogStore(path: context.data.database)
     try await store.refreshUnified()
     let reader = try CatalogReader(path: context.data.database)
+    let result: T
     do {
-        return try body(store, reader)
+        result = try body(store, reader)
     } catch let error as APIError {
         throw error.status == 404 ? CLIError.failure("\(name): \(error.message)") : CLIError.usage("\(name): \(error.message)")
     }
+    if writes { try await NodeKeys.publish(store, context.data, now: context.now) }
+    return result
 }
 
 /// A stage code or its Chinese label.
@@ -85,11 +91,10 @@ enum DealCreateCommand: Command {
         draft.amount = arguments.value("--amount")
         draft.contract = arguments.value("--contract")
         draft.sameAs = arguments.all("--same-as")
-        let deal = try await withDeals(context, spec.name) { store, reader in
+        let deal = try await withDeals(context, spec.name, writes: true) { store, reader in
             if let name = arguments.value("--agent") { draft.agent = Deal.Agent(name: name, organization: reader.node.name) }
             return try DealService.create(draft, local: arguments.value("--id"), store: store, reader: reader, now: context.now)
         }
-        try await NodeKeys.publish(try CatalogStore(path: context.data.database), context.data, now: context.now)
         context.out.line(deal.id.description)
     }
 }
@@ -113,12 +118,11 @@ enum DealAdvanceCommand: Command {
     static func run(_ context: Context) async throws {
         let arguments = context.arguments
         let stage = try stageArgument(arguments.positionals[1], spec.name)
-        let deal = try await withDeals(context, spec.name) { store, reader in
+        let deal = try await withDeals(context, spec.name, writes: true) { store, reader in
             try DealService.advance(
                 arguments.positionals[0], to: stage, date: arguments.value("--date") ?? DateText.date(context.now), note: arguments.value("--note"),
                 store: store, reader: reader, now: context.now)
         }
-        try await NodeKeys.publish(try CatalogStore(path: context.data.database), context.data, now: context.now)
         context.out.line("\(deal.id) at \(deal.stage.rawValue) (version \(deal.version))")
     }
 }
@@ -138,10 +142,9 @@ enum DealCloseCommand: Command {
         let arguments = context.arguments
         let text = try arguments.required("--status", spec)
         guard let status = Deal.Status(rawValue: text), status != .open else { throw CLIError.usage("deal close: --status \(text): closed or abandoned") }
-        let deal = try await withDeals(context, spec.name) { store, reader in
+        let deal = try await withDeals(context, spec.name, writes: true) { store, reader in
             try DealService.close(arguments.positionals[0], status: status, note: arguments.value("--note"), store: store, reader: reader, now: context.now)
         }
-        try await NodeKeys.publish(try CatalogStore(path: context.data.database), context.data, now: context.now)
         context.out.line("\(deal.id) \(deal.status.rawValue) (version \(deal.version))")
     }
 }

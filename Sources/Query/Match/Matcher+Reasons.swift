@@ -129,8 +129,9 @@ extension Matcher {
         }
         let byWeight = shared.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.map(\.0)
         let relatedOrdered = related.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.demand < $1.demand }
-        guard total > 0 else { return (Array(byWeight.prefix(6)), relatedOrdered.map { ($0.demand, $0.supply) }, 0, 0) }
-        return (Array(byWeight.prefix(6)), relatedOrdered.map { ($0.demand, $0.supply) }, sharedWeight / total, relatedWeight / total)
+        // No weighed concept (only keywords, at credit 0): the shared terms are named, and weigh nothing.
+        let share: (Double) -> Double = { total > 0 ? $0 / total : 0 }
+        return (Array(byWeight.prefix(6)), relatedOrdered.map { ($0.demand, $0.supply) }, share(sharedWeight), share(relatedWeight))
     }
 
     /// The IDF of a lexicon group: that of the term found (its synonyms are one concept).

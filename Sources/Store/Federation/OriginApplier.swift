@@ -80,13 +80,18 @@ struct OriginApplier {
             case .skip:
                 break
             case .ignore(let reason):
-                try connection.run(
-                    "INSERT OR REPLACE INTO ignored_entries (origin, seq, id, reason) VALUES (?, ?, ?, ?)",
-                    [.text(origin), .integer(Int64(entry.seq)), .text(entry.id), .text(reason)])
+                try Self.report(entry, origin: origin, reason: reason, connection: connection)
                 counts.ignored += 1
             }
         }
         return counts
+    }
+
+    /// Records an ignored entry with its reason (merge.md §2: reported, the same way on every node).
+    static func report(_ entry: LogEntry, origin: String, reason: String, connection: Connection) throws {
+        try connection.run(
+            "INSERT OR REPLACE INTO ignored_entries (origin, seq, id, reason) VALUES (?, ?, ?, ?)",
+            [.text(origin), .integer(Int64(entry.seq)), .text(entry.id), .text(reason)])
     }
 
     static func input(_ entry: LogEntry, body: FeedVerifier.Body) -> FoldInput {
