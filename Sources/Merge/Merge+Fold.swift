@@ -61,9 +61,9 @@ extension Merge {
     }
 
     /// The types of typed objects this reader knows.
-    public static let knownTypes: Set<String> = ["deal"]
+    public static let knownTypes: Set<String> = ["deal", "roadshow"]
 
-    /// Rule 6 for a typed object's body: canonical JSON of a valid object of its type (a deal)
+    /// Rule 6 for a typed object's body: canonical JSON of a valid object of its type (a deal, a roadshow)
     /// with the entry's id and version.
     static func decodeObject(_ body: [UInt8], of entry: FoldInput, id: TypedObjectID) -> FoldDecision {
         let value: JSONValue
@@ -71,14 +71,22 @@ extension Merge {
         case .success(let parsed): value = parsed
         case .failure(let refusal): return refusal.decision
         }
-        let deal: Deal
+        // The body's own id and version, read with its type's rules.
+        let named: (id: TypedObjectID, version: Int)
         do {
-            deal = try Deal(value)
+            switch id.type {
+            case "roadshow":
+                let roadshow = try Roadshow(value)
+                named = (roadshow.id, roadshow.version)
+            default:
+                let deal = try Deal(value)
+                named = (deal.id, deal.version)
+            }
         } catch {
-            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not a valid deal: \(error)")
+            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not a valid \(id.type): \(error)")
         }
-        guard deal.id == id, deal.version == entry.version else {
-            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) names \(deal.id) at version \(deal.version)")
+        guard named.id == id, named.version == entry.version else {
+            return .ignore(reason: "entry \(entry.seq): body of \(entry.id) names \(named.id) at version \(named.version)")
         }
         return .object(id, body: body)
     }
