@@ -36,11 +36,17 @@
 #    times MATCH_ALL_SAMPLE (100) of the queries, sampled evenly, and scales by their share;
 #    BENCH_MATCH_ALL_FULL=1 runs every one. `BENCH_ONLY=match` runs only this.
 # 8. Peak memory syncing 1,000,000 records (BENCH_MILLION=0 skips it).
+# 9. Roadshow planning (issue 13): `kechuang roadshow plan` with the conference's default layout
+#    (five sessions, 133 slots) on the demo federation's catalog (Sichuan's 4,670 generated
+#    projects and the three regions' samples and generated projects, synced as `make demo` does),
+#    target <= 10 s (BENCH_TARGET_ROADSHOW_PLAN). The issue sets an absolute target: no bare tool
+#    plans a roadshow, so this figure has no baseline. `BENCH_ONLY=roadshow` runs only this.
 #
 # Sizes:   BENCH_COUNT (records, 100000), WRK_SECONDS (10), BENCH_MILLION (1), BENCH_DATA (./bench-data).
 # Targets: BENCH_TARGET_IMPORT (2.0), BENCH_TARGET_PUBLISH (2.0), BENCH_TARGET_SEARCH_P95_MS (50 or 200 by size),
 #          BENCH_TARGET_SERVE (0.5), BENCH_TARGET_SYNC (1.5), BENCH_TARGET_INCREMENTAL_PERCENT (2),
-#          BENCH_TARGET_MILLION_MB (300), BENCH_TARGET_MATCH (3.0), BENCH_TARGET_MATCH_ALL (2.0).
+#          BENCH_TARGET_MILLION_MB (300), BENCH_TARGET_MATCH (3.0), BENCH_TARGET_MATCH_ALL (2.0),
+#          BENCH_TARGET_ROADSHOW_PLAN (10 s).
 #          Setting one out of reach checks that a miss fails the run.
 set -euo pipefail
 kechuang="$1"
@@ -181,10 +187,10 @@ if [ "${BENCH_ONLY:-}" = search ]; then
   [ -z "$failed" ] || exit 1
   exit 0
 fi
-if [ "${BENCH_ONLY:-}" != match ]; then
+if [ "${BENCH_ONLY:-}" != match ] && [ "${BENCH_ONLY:-}" != roadshow ]; then
   rm -rf "$dir"
-  mkdir -p "$dir"
 fi
+mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)  # absolute: nginx's configuration names files under it
 now() { date +%s.%N; }
 since() { awk -v s="$1" -v e="$(now)" 'BEGIN { print e - s }'; }
@@ -236,6 +242,38 @@ figure() {
   summary="$summary
 $(printf '  %-4s  %-40s %s %s (target %s %s)' "$verdict" "$name" "${shown%% *}" "$unit" "$symbol" "$target")"
 }
+
+# roadshow_bench: figure 9 on the demo federation built in $dir/demo (three nodes served on
+# 127.0.0.1 from a free port range, synced, stopped again).
+roadshow_bench() {
+  local port_base
+  port_base=$(( $(free_port) / 10 * 10 ))
+  echo "== roadshow planning on the demo catalog =="
+  rm -rf "$dir/demo"
+  PORT_BASE=$port_base deploy/federation/run-local.sh "$kechuang" "$dir/demo" start >/dev/null
+  PORT_BASE=$port_base deploy/federation/run-local.sh "$kechuang" "$dir/demo" stop >/dev/null
+  measure_roadshow() {
+    local start
+    start=$(now)
+    "$kechuang" --data "$dir/demo/sichuan" roadshow plan --event tianfu-2024 --title "科创项目路演" --date 2026-12-10 \
+      --out "$dir/roadshow-plan.json" > "$dir/roadshow-plan.txt"
+    value=$(awk -v s="$(since "$start")" 'BEGIN { printf "%.2f", s }')
+    printf '   %-41s %s\n' "catalog" "$("$kechuang" --data "$dir/demo/sichuan" stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["total"], "records,", d["by_kind"].get("challenge", 0), "challenges")')"
+    sed 's/^/   /' "$dir/roadshow-plan.txt"
+  }
+  figure "roadshow plan, demo catalog" le "${BENCH_TARGET_ROADSHOW_PLAN:-10}" s measure_roadshow
+}
+
+if [ "${BENCH_ONLY:-}" = roadshow ]; then
+  mkdir -p "$dir"
+  dir=$(cd "$dir" && pwd)
+  roadshow_bench
+  echo
+  echo "== summary =="
+  echo "${summary#?}"
+  [ -z "$failed" ] || { echo "bench: FAILED:$failed"; exit 1; }
+  exit 0
+fi
 
 if [ "${BENCH_ONLY:-}" = match ]; then
   match_bench "$dir/node"
@@ -515,6 +553,10 @@ printf '%-44s %.3f s  (one conditional request answered 304: %s; no target)\n' "
 # ---- 7. matching ---------------------------------------------------------------------------------
 echo
 match_bench "$dir/node"
+
+# ---- 9. roadshow planning ------------------------------------------------------------------------
+echo
+roadshow_bench
 
 # ---- 8. 1,000,000 records -----------------------------------------------------------------------
 if [ "${BENCH_MILLION:-1}" = 1 ]; then

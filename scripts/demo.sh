@@ -42,3 +42,13 @@ run search 碳捕集 --limit 3              # Chongqing's projects, found in Sic
 run search "D9000PRO" --limit 1         # Beijing's
 run search 光 kind:achievement --limit 2   # one character, with a filter
 run list --kind finance --limit 3
+
+printf '\nRoadshow: Sichuan plans the conference agenda from every region'"'"'s projects and publishes it.\n'
+run roadshow plan --event tianfu-2024 --title "第三届天府科技云服务大会 京川渝科创项目路演" --out "$data/roadshow-plan.json"
+run roadshow publish "$data/roadshow-plan.json"
+"$kechuang" --data "$data/beijing" sync > /dev/null
+printf '\n$ kechuang roadshow show sichuan:~roadshow.tianfu-2024   (on Beijing, after a sync: the same signed agenda)\n'
+"$kechuang" --data "$data/beijing" roadshow show sichuan:~roadshow.tianfu-2024 | sed -n 1,8p
+printf '  …\n'
+"$kechuang" --data "$data/beijing" roadshow show sichuan:~roadshow.tianfu-2024 --html "$data/roadshow.html" > /dev/null
+echo "  The printable agenda: $data/roadshow.html (also served at /v1/roadshows/sichuan:~roadshow.tianfu-2024.html)"

@@ -202,15 +202,19 @@ public enum DealService {
 
     /// Appends the deal's entry (version numbered by the log), publishes, and returns it as written.
     private static func save(_ deal: Deal, store: CatalogStore, publish: Publish?) throws -> Deal {
-        let object = deal.object
-        let entry = try store.synchronously { store in
+        var written = deal
+        written.version = try append(deal.object, store: store, publish: publish)
+        return written
+    }
+
+    /// Appends a typed object's entry (its version numbered by the log) and publishes, in one
+    /// turn of the store; returns the version written.
+    static func append(_ object: [String: JSONValue], store: CatalogStore, publish: Publish?) throws -> Int {
+        try store.synchronously { store in
             let entry = try store.putObject(object)
             try publish?(store)
-            return entry
+            return entry.version
         }
-        var written = deal
-        written.version = entry.version
-        return written
     }
 }
 

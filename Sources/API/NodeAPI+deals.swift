@@ -9,16 +9,7 @@ extension NodeAPI {
     /// `GET /v1/deals?limit=N&cursor=ID`: `{"deals": [...], "total", "next_cursor"}`, in deal id
     /// order; `next_cursor` (the last deal's id, or null) continues after it.
     func deals(_ request: HTTPRequest) throws -> HTTPResponse {
-        if let unknown = request.query.keys.sorted().first(where: { !["limit", "cursor"].contains($0) }) {
-            throw APIError.badRequest("unknown parameter \(unknown)")
-        }
-        var limit = 20
-        if let text = request.query["limit"] {
-            guard let parsed = Int(text), (1...100).contains(parsed) else { throw APIError.badRequest("limit must be 1–100") }
-            limit = parsed
-        }
-        let cursor = request.query["cursor"]
-        if let cursor, cursor.isEmpty || cursor.utf8.count > 120 { throw APIError.badRequest("cursor must be a deal id") }
+        let (limit, cursor) = try Self.page(request, of: "deal")
         let value = try pool.with { readers -> JSONValue in
             let all = try readers.catalog.unifiedDeals()
             let after = cursor.map { cursor in all.filter { $0.id > cursor } } ?? all
@@ -30,6 +21,21 @@ extension NodeAPI {
             ]
         }
         return json(value)
+    }
+
+    /// The `limit` (1–100, default 20) and `cursor` (an id of `what`) of a paged list, no other parameter.
+    static func page(_ request: HTTPRequest, of what: String) throws -> (limit: Int, cursor: String?) {
+        if let unknown = request.query.keys.sorted().first(where: { !["limit", "cursor"].contains($0) }) {
+            throw APIError.badRequest("unknown parameter \(unknown)")
+        }
+        var limit = 20
+        if let text = request.query["limit"] {
+            guard let parsed = Int(text), (1...100).contains(parsed) else { throw APIError.badRequest("limit must be 1–100") }
+            limit = parsed
+        }
+        let cursor = request.query["cursor"]
+        if let cursor, cursor.isEmpty || cursor.utf8.count > 120 { throw APIError.badRequest("cursor must be a \(what) id") }
+        return (limit, cursor)
     }
 
     /// `GET /v1/deals/{id}`: the merged deal holding the member `id`.

@@ -77,7 +77,7 @@ public struct NodeAPI: HTTPHandler {
             }
             limit = switch route {
             case .project where head.method == "PUT": Self.maxRecordBytes
-            case .deal where head.method == "PUT": Self.maxRecordBytes
+            case .deal where head.method == "PUT", .roadshow where head.method == "PUT": Self.maxRecordBytes
             case .importProjects: configuration.maxImportBytes
             default: 0
             }
@@ -147,6 +147,9 @@ public struct NodeAPI: HTTPHandler {
         case .deals: return try deals(request)
         case .funnel: return try funnel(request)
         case .deal(let id): return request.method == "PUT" ? try putDeal(id: id, request) : try deal(id: id)
+        case .roadshows: return try roadshows(request)
+        case .roadshow(let id): return request.method == "PUT" ? try putRoadshow(id: id, request) : try roadshow(id: id, request)
+        case .roadshowHTML(let id): return try roadshowHTML(id: id, request)
         }
     }
 

@@ -32,6 +32,12 @@ enum Route: Sendable, Equatable {
     case funnel
     /// `GET|PUT /v1/deals/{id}`: the merged deal holding a member; PUT records this node's.
     case deal(id: String)
+    /// `GET /v1/roadshows`: the roadshows of every origin, paged (protocols/roadshows.md).
+    case roadshows
+    /// `GET|PUT /v1/roadshows/{id}`: a roadshow with its projects; PUT publishes this node's.
+    case roadshow(id: String)
+    /// `GET /v1/roadshows/{id}.html`: the printable agenda.
+    case roadshowHTML(id: String)
 
     /// The route of a decoded request path, or nil for 404.
     init?(path: String) {
@@ -49,6 +55,7 @@ enum Route: Sendable, Equatable {
         case "/v1/projects/import": self = .importProjects
         case "/v1/deals": self = .deals
         case "/v1/funnel": self = .funnel
+        case "/v1/roadshows": self = .roadshows
         default:
             if let id = Self.identifier(path, after: "/v1/projects/") {
                 self = .project(id: id)
@@ -56,6 +63,9 @@ enum Route: Sendable, Equatable {
                 self = .cluster(id: id)
             } else if let id = Self.identifier(path, after: "/v1/deals/") {
                 self = .deal(id: id)
+            } else if let id = Self.identifier(path, after: "/v1/roadshows/") {
+                // A roadshow's agenda is its id with `.html`.
+                self = id.hasSuffix(".html") && id.count > 5 ? .roadshowHTML(id: String(id.dropLast(5))) : .roadshow(id: id)
             } else {
                 return nil
             }
@@ -73,7 +83,7 @@ enum Route: Sendable, Equatable {
     var methods: [String] {
         switch self {
         case .project: ["GET", "HEAD", "PUT", "DELETE"]
-        case .deal: ["GET", "HEAD", "PUT"]
+        case .deal, .roadshow: ["GET", "HEAD", "PUT"]
         case .importProjects: ["POST"]
         default: ["GET", "HEAD"]
         }
@@ -83,7 +93,7 @@ enum Route: Sendable, Equatable {
     func isWrite(_ method: String) -> Bool {
         switch self {
         case .project: method == "PUT" || method == "DELETE"
-        case .deal: method == "PUT"
+        case .deal, .roadshow: method == "PUT"
         case .importProjects: method == "POST"
         default: false
         }
@@ -115,6 +125,9 @@ enum Route: Sendable, Equatable {
         case .deals: "deals"
         case .funnel: "funnel"
         case .deal: "deal"
+        case .roadshows: "roadshows"
+        case .roadshow: "roadshow"
+        case .roadshowHTML: "roadshow_html"
         }
     }
 }

@@ -14,7 +14,8 @@ public enum Kechuang {
             InitCommand.self, KeysShowCommand.self, KeysRotateCommand.self, KeysRevokeCommand.self,
             TokenRotateCommand.self, ImportCommand.self, GenerateCommand.self, ListCommand.self, ShowCommand.self,
             SearchCommand.self, MatchCommand.self, DealCreateCommand.self, DealAdvanceCommand.self, DealCloseCommand.self,
-            DealShowCommand.self, DealListCommand.self, FunnelCommand.self, DeleteCommand.self, RedactCommand.self, DumpCommand.self, StatsCommand.self,
+            DealShowCommand.self, DealListCommand.self, FunnelCommand.self, RoadshowPlanCommand.self, RoadshowPublishCommand.self,
+            RoadshowWithdrawCommand.self, RoadshowShowCommand.self, RoadshowListCommand.self, DeleteCommand.self, RedactCommand.self, DumpCommand.self, StatsCommand.self,
             PeerAddCommand.self, PeerListCommand.self, PeerStatusCommand.self, PeerRemoveCommand.self, TrustCommand.self,
             TrustRemoveCommand.self, SyncCommand.self, ServeCommand.self, ExportCommand.self, VerifyCommand.self,
         ]
@@ -31,9 +32,10 @@ public enum Kechuang {
             Commands:
 
             """
+        let width = commands.map { $0.spec.name.count }.max() ?? 0
         for command in commands {
             let name = command.spec.name
-            text += "  \(name)\(String(repeating: " ", count: max(14 - name.count, 1)))\(command.spec.summary)\n"
+            text += "  \(name)\(String(repeating: " ", count: width + 2 - name.count))\(command.spec.summary)\n"
         }
         text += """
 

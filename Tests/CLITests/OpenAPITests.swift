@@ -167,6 +167,24 @@ import Testing
         try client.call("GET", "/v1/funnel?region=atlantis", expect: 400)
         try client.call("POST", "/v1/funnel", body: "", expect: 405)
 
+        // Roadshows (protocols/roadshows.md).
+        let roadshow = #"{"event": "expo-2026", "title": "路演", "sessions": [{"id": "expo-2026/a", "name": "专场", "industries": [], "date": "2026-12-10", "start": "2026-12-10T01:00:00Z", "place": "主会场", "slots": [{"time": "2026-12-10T01:00:00Z", "project": "sichuan:sc-ach-001", "expert": "李明"}]}]}"#
+        try client.call("PUT", "/v1/roadshows/rs-1", body: roadshow, expect: 401)
+        try client.call("PUT", "/v1/roadshows/rs-1", headers: [auth], body: roadshow, expect: 200)
+        try client.call("PUT", "/v1/roadshows/rs-2", headers: [auth], body: roadshow.replacingOccurrences(of: "sc-ach-001", with: "sc-nope"), expect: 400)
+        try client.call("PUT", "/v1/roadshows/rs-1", headers: [auth], body: String(repeating: " ", count: 70_000), expect: 413)
+        try client.call("DELETE", "/v1/roadshows/rs-1", expect: 405)
+        try client.call("GET", "/v1/roadshows?limit=5", expect: 200)
+        try client.call("GET", "/v1/roadshows?limit=0", expect: 400)
+        try client.call("POST", "/v1/roadshows", body: "", expect: 405)
+        try client.call("GET", "/v1/roadshows/sichuan:~roadshow.rs-1", expect: 200)
+        try client.call("GET", "/v1/roadshows/bad%20id", expect: 400)
+        try client.call("GET", "/v1/roadshows/sichuan:~roadshow.nope", expect: 404)
+        try client.call("GET", "/v1/roadshows/rs-1.html", expect: 200)
+        try client.call("GET", "/v1/roadshows/bad%20id.html", expect: 400)
+        try client.call("GET", "/v1/roadshows/nope.html", expect: 404)
+        try client.call("POST", "/v1/roadshows/rs-1.html", body: "", expect: 405)
+
         // Federated search (protocols/federation.md): one peer answers, one is down.
         try client.call("GET", "/v1/search?q=%E7%A3%B7%E9%85%B8&scope=federation&deadline_ms=2000", expect: 200)
         try client.call("GET", "/v1/search?q=%E7%A3%B7%E9%85%B8&proofs=true&limit=3", expect: 200)

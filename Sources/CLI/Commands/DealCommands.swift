@@ -5,23 +5,11 @@ import JSON
 import Merge
 import Store
 
-/// What every `deal` command shares: the store (merged first, so parties are checked against the
-/// current clusters), the reader, and the API's errors as exit codes (400 → 2, 404 → 1). A command
-/// that `writes` signs a checkpoint afterwards, as every write does.
+/// What every `deal` command shares (`withUnifiedCatalog`).
 private func withDeals<T>(
     _ context: Context, _ name: String, writes: Bool = false, _ body: (CatalogStore, CatalogReader) throws -> T
 ) async throws -> T {
-    let store = try CatalogStore(path: context.data.database)
-    try await store.refreshUnified()
-    let reader = try CatalogReader(path: context.data.database)
-    let result: T
-    do {
-        result = try body(store, reader)
-    } catch let error as APIError {
-        throw error.status == 404 ? CLIError.failure("\(name): \(error.message)") : CLIError.usage("\(name): \(error.message)")
-    }
-    if writes { try await NodeKeys.publish(store, context.data, now: context.now) }
-    return result
+    try await withUnifiedCatalog(context, name, writes: writes, body)
 }
 
 /// A stage code or its Chinese label.

@@ -97,7 +97,8 @@ class Spec:
             params = re.findall(r"\{([^}]+)\}", template)
             pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "([^/]+)", re.escape(template)) + "$"
             self.templates.append((len(params), template, re.compile(pattern), params, item))
-        self.templates.sort(key=lambda t: (t[0], t[1]))
+        # Literal templates first; then the one with more literal text (`{id}.html` before `{id}`).
+        self.templates.sort(key=lambda t: (t[0], -len(re.sub(r"\{[^}]+\}", "", t[1])), t[1]))
 
     def resolve(self, node):
         """Follows local `$ref`s of non-schema objects (responses, parameters, headers)."""
