@@ -58,7 +58,12 @@ public enum RoadshowOutput {
             .table { overflow-x: auto; max-width: 100%; }
             table { border-collapse: collapse; width: 100%; font-size: .9rem; }
             th, td { border: 1px solid #999; padding: .3rem .4rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-            th { background: #eee; }
+            th { background: #eee; white-space: nowrap; }
+            td:nth-child(1) { white-space: nowrap; }
+            td:nth-child(2) { min-width: 10em; }
+            td:nth-child(3), td:nth-child(4) { min-width: 4em; }
+            td:nth-child(5), td:nth-child(6) { min-width: 7em; }
+            td:nth-child(8) { font-size: .8rem; min-width: 18em; }
             .unknown { color: #b00; }
             .id { color: #555; font-size: .8rem; }
             footer { color: #555; font-size: .85rem; margin-top: 2rem; }
