@@ -122,7 +122,7 @@ extension NodeAPI {
             return (group, true)
         }
         guard start else { return done }
-        let (path, service, store, cache) = (configuration.databasePath, configuration.match, configuration.store, matchAll)
+        let (path, service, store, cache, log) = (configuration.databasePath, configuration.match, configuration.store, matchAll, configuration.log)
         Thread.detachNewThread {
             do {
                 let reader = try CatalogReader(path: path)
@@ -133,7 +133,7 @@ extension NodeAPI {
                 do {
                     try store.synchronously { try $0.storeMatchPairs(pairs, key: key) }
                 } catch {
-                    FileHandle.standardError.write(Data("kechuang serve: match --all pairs not stored (served from memory): \(error)\n".utf8))
+                    log.event(.warning, "match_all_not_stored", "match --all pairs not stored (served from memory): \(error)", ["error": .string("\(error)")])
                 }
             } catch {
                 cache.failure.withLock { $0 = (key, "\(error)") }

@@ -32,6 +32,8 @@ public struct NodeAPI: HTTPHandler {
         public var match = MatchService(lexicon: MatchLexicon())
         /// How long `GET /v1/matches?all=true` waits for pairs being computed before it answers 503.
         public var matchAllWait: Double = 2
+        /// Where the server says what happens (`serve --log-format`).
+        public var log = ServerLog(format: .plain)
 
         public init(
             databasePath: String, store: CatalogStore, token: AdminToken,

@@ -3,6 +3,7 @@ import Catalog
 import Foundation
 import HTTPClient
 import HTTPServer
+import JSON
 import Store
 import Sync
 
@@ -11,7 +12,7 @@ enum ServeCommand: Command {
     static let spec = CommandSpec(
         name: "serve",
         summary: "Serve the feed, the catalog and the admin API over HTTP until SIGINT or SIGTERM.",
-        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--idle-timeout SECONDS] [--head-timeout SECONDS] [--body-timeout SECONDS] [--body-min-rate BYTES] [--max-body-bytes N] [--mirror URL]",
+        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--idle-timeout SECONDS] [--head-timeout SECONDS] [--body-timeout SECONDS] [--body-min-rate BYTES] [--max-body-bytes N] [--mirror URL] [--log-format plain|json]",
         discussion: """
             Serves the signed feed of every origin the node holds (protocols/feed.md: manifest,
             checkpoints, pages, bodies, page roots, proofs), public catalog reads (/v1/search,
@@ -46,6 +47,14 @@ enum ServeCommand: Command {
             other than chunked gets 501. serve raises its open-file limit (RLIMIT_NOFILE) to fit
             --max-connections, up to the hard limit, and serves fewer connections (with a warning)
             when the hard limit is lower.
+
+            --log-format json writes what serve says as one JSON object per line, for a log
+            collector: {"time", "level", "event", "message", …fields}, info lines on standard
+            output, warnings and errors on standard error, as the plain lines are. Events:
+            serving, warning, descriptor_limit, sync_peer_failed (peer, error), sync_origin
+            (origin, state, before, after, error), sync_failed, checkpoint_failed, merge_failed,
+            match_all_not_stored, signal, stopped. No line holds a token, a key or a URL's
+            credentials (user:password@ becomes ***@).
             """,
         options: [
             OptionSpec(name: "--listen", value: "HOST:PORT", help: "Address to listen on (default 127.0.0.1:8601; port 0 picks a free one)."),
@@ -60,6 +69,7 @@ enum ServeCommand: Command {
             OptionSpec(name: "--mirror", value: "URL", help: "A base URL that serves the same files, listed in the manifest.", repeatable: true),
             OptionSpec(name: "--sync-interval", value: "SECONDS", help: "Pull the peers' feeds this often (default 60; 0: never)."),
             OptionSpec(name: "--lexicon", value: "FILE", help: "Add an association's matching lexicon to GET /v1/matches (repeatable).", repeatable: true),
+            OptionSpec(name: "--log-format", value: "FORMAT", help: "plain (default) or json: one JSON object per line."),
         ])
 
     static func run(_ context: Context) async throws {
@@ -80,7 +90,10 @@ enum ServeCommand: Command {
         configuration.bodyMinRate = try arguments.integer("--body-min-rate", default: 16 << 10, in: 0...(1 << 30))
         configuration.maxRequestBodyBytes = try arguments.integer("--max-body-bytes", default: 64 << 20, in: 1024...(1 << 30))
         let syncInterval = try arguments.integer("--sync-interval", default: 60, in: 0...86_400)
-        fitDescriptorLimit(&configuration)
+        let formatText = arguments.value("--log-format") ?? "plain"
+        guard let format = ServerLog.Format(rawValue: formatText) else { throw CLIError.usage("serve: --log-format \(formatText): plain or json") }
+        let log = ServerLog(format: format)
+        fitDescriptorLimit(&configuration, log: log)
 
         let data = context.data
         // Before anything is read or served: a file another user could replace would let them
@@ -90,8 +103,7 @@ enum ServeCommand: Command {
             guard refusals.isEmpty else {
                 throw CLIError.failure("serve: refusing to start: " + refusals.joined(separator: "\nserve: refusing to start: "))
             }
-            for warning in warnings { context.err.line("kechuang serve: warning: \(warning)") }
-            context.err.flush()
+            for warning in warnings { log.event(.warning, "warning", "warning: \(warning)", ["warning": .string(warning)]) }
         }
         let store = try CatalogStore(path: data.database)
         let mirrors = arguments.all("--mirror")
@@ -101,11 +113,13 @@ enum ServeCommand: Command {
             publish: { store in try NodeKeys.publish(store, data, now: Date()) })
         api.maxImportBytes = configuration.maxRequestBodyBytes
         api.match = MatchService(lexicon: try MatchCommand.lexicon(context))
+        api.log = log
         let server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
         let signals = try TerminationSignals.stream()
         try server.start()
-        context.out.line("Serving \(store.node.id) on http://\(configuration.host):\(server.port) (SIGINT or SIGTERM stops)")
-        context.out.flush()
+        log.event(
+            .info, "serving", "Serving \(store.node.id) on http://\(configuration.host):\(server.port) (SIGINT or SIGTERM stops)",
+            ["node": .string(store.node.id), "url": .string("http://\(configuration.host):\(server.port)")])
 
         // Every minute: re-issue the checkpoint when due (after writes of processes that ended
         // before signing, and daily, well before the week-long expiry) and take local changes
@@ -120,32 +134,39 @@ enum ServeCommand: Command {
                     do {
                         let report = try await SyncPipeline(store: store, client: client).run()
                         for peer in report.peers where !peer.ok {
-                            FileHandle.standardError.write(Data("kechuang serve: sync with \(peer.peer): \(peer.error ?? "failed")\n".utf8))
+                            log.event(
+                                .error, "sync_peer_failed", "sync with \(peer.peer): \(peer.error ?? "failed")",
+                                ["peer": .string(peer.peer), "error": .string(peer.error ?? "failed")])
                         }
                         // What changed, one line per origin that grew or is not ok.
                         for origin in report.origins where origin.after > origin.before || origin.state != .ok || origin.trustChanged {
-                            FileHandle.standardOutput.write(Data("sync: \(SyncCommand.line(origin))\n".utf8))
+                            log.event(
+                                .info, "sync_origin", "sync: \(SyncCommand.line(origin))",
+                                [
+                                    "origin": .string(origin.origin), "state": .string(origin.state.rawValue), "before": .number(Double(origin.before)),
+                                    "after": .number(Double(origin.after)), "error": origin.error.map(JSONValue.string) ?? .null,
+                                ])
                         }
                     } catch {
-                        FileHandle.standardError.write(Data("kechuang serve: sync: \(error)\n".utf8))
+                        log.event(.error, "sync_failed", "sync: \(error)", ["error": .string("\(error)")])
                     }
                 }
                 do {
                     try await NodeKeys.publish(store, data, now: Date())
                 } catch {
-                    FileHandle.standardError.write(Data("kechuang serve: cannot re-issue the checkpoint: \(error)\n".utf8))
+                    log.event(.error, "checkpoint_failed", "cannot re-issue the checkpoint: \(error)", ["error": .string("\(error)")])
                 }
                 do {
                     try await store.refreshUnified()
                 } catch {
                     // The marks stay: the next tick recomputes.
-                    FileHandle.standardError.write(Data("kechuang serve: merge: local error: \(error)\n".utf8))
+                    log.event(.error, "merge_failed", "merge: local error: \(error)", ["error": .string("\(error)")])
                 }
                 try? await Task.sleep(for: .seconds(min(60, syncInterval > 0 ? syncInterval : 60)))
             }
         }
         for await signal in signals {
-            context.out.line("Received signal \(signal); stopping")
+            log.event(.info, "signal", "Received signal \(signal); stopping", ["signal": .string("\(signal)")])
             break
         }
         server.stop()
@@ -153,7 +174,7 @@ enum ServeCommand: Command {
         // and sleeps end on cancellation), and the process exits only then, never under it.
         ticker.cancel()
         await ticker.value
-        context.out.line("Stopped")
+        log.event(.info, "stopped", "Stopped")
     }
 
     /// Descriptors kept for everything but connections: the database and its readers, the sync's
@@ -163,12 +184,15 @@ enum ServeCommand: Command {
     /// Raises the open-file limit so that every connection fits, or lowers `--max-connections` to
     /// what the hard limit allows (with a warning): a server out of descriptors stops accepting, and
     /// a thousand slow clients would lock everyone else out.
-    static func fitDescriptorLimit(_ configuration: inout HTTPServer.Configuration) {
+    static func fitDescriptorLimit(_ configuration: inout HTTPServer.Configuration, log: ServerLog) {
         let needed = DescriptorLimit.needed(by: configuration) + reservedDescriptors
         let available = DescriptorLimit.raise(toAtLeast: needed)
         guard available > 0, available < needed else { return }
         let fitting = max(1, configuration.maxConnections - (needed - available))
-        FileHandle.standardError.write(Data("kechuang serve: the open-file limit is \(available) (ulimit -n, hard limit); serving at most \(fitting) connections instead of \(configuration.maxConnections)\n".utf8))
+        log.event(
+            .warning, "descriptor_limit",
+            "the open-file limit is \(available) (ulimit -n, hard limit); serving at most \(fitting) connections instead of \(configuration.maxConnections)",
+            ["limit": .number(Double(available)), "connections": .number(Double(fitting))])
         configuration.maxConnections = fitting
     }
 }
