@@ -48,7 +48,7 @@ extension NodeAPI {
     /// "contract", "events", "same_as"}` (demand and supply required). Answers 200 with the merged
     /// deal.
     func putDeal(id: String, _ request: HTTPRequest) throws -> HTTPResponse {
-        try authorize(request)
+        let who = try authorize(request)
         let value = try jsonBody(
             request, what: "a deal", limits: JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 8, maxStringBytes: 64 << 10, maxNumberLength: 40))
         let draft = try DealService.Draft(json: value, node: configuration.store.node.id)
@@ -56,6 +56,7 @@ extension NodeAPI {
         let publish = configuration.publish
         let answer = try pool.with { readers -> JSONValue in
             let written = try DealService.put(id, draft, store: store, reader: readers.catalog, now: Date(), publish: publish)
+            try audit(who, "put_deal", written.id.description, "version \(written.version), \(written.stage.rawValue), \(written.status.rawValue)")
             return try DealService.json(try DealService.unified(written.id.description, reader: readers.catalog), reader: readers.catalog)
         }
         return json(answer)

@@ -48,12 +48,13 @@ extension NodeAPI {
     /// `{"field", "problem", "line"}`, the line in the request body) and nothing published.
     /// Answers 200 with the roadshow as `GET` shows it.
     func putRoadshow(id: String, _ request: HTTPRequest) throws -> HTTPResponse {
-        try authorize(request)
+        let who = try authorize(request)
         let value = try jsonBody(request, what: "a roadshow", limits: RoadshowService.draftLimits)
         let store = configuration.store
         let publish = configuration.publish
         let answer = try pool.with { readers -> JSONValue in
             let written = try RoadshowService.publish(value, bytes: request.body, id: id, store: store, reader: readers.catalog, now: Date(), publish: publish)
+            try audit(who, "put_roadshow", written.id.description, "version \(written.version), \(written.status.rawValue), \(written.projects.count) slots")
             return RoadshowService.json(try RoadshowService.view(written, reader: readers.catalog))
         }
         return json(answer)

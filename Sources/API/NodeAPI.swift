@@ -336,8 +336,16 @@ public struct NodeAPI: HTTPHandler {
 
     // MARK: Admin writes
 
-    func authorize(_ request: HTTPRequest) throws {
-        guard configuration.token.accepts(authorization: request.header("authorization")) else { throw APIError.unauthorized }
+    /// The name of the token the request presents (`admin`, or a member of staff's), or 401.
+    @discardableResult
+    func authorize(_ request: HTTPRequest) throws -> String {
+        guard let name = configuration.token.name(authorization: request.header("authorization")) else { throw APIError.unauthorized }
+        return name
+    }
+
+    /// Records an admin write in the audit trail (`kechuang audit`): who, when, what changed.
+    func audit(_ who: String, _ action: String, _ target: String, _ detail: String) throws {
+        try configuration.store.synchronously { try $0.recordAudit(token: who, action: action, target: target, detail: detail) }
     }
 
     /// The body of an admin write of one object (`what`): 413 over `maxRecordBytes`, 400 when it
@@ -352,7 +360,7 @@ public struct NodeAPI: HTTPHandler {
     }
 
     private func put(id text: String, _ request: HTTPRequest) throws -> HTTPResponse {
-        try authorize(request)
+        let who = try authorize(request)
         let store = configuration.store
         let origin = store.node.id
         var value = try jsonBody(
@@ -383,11 +391,12 @@ public struct NodeAPI: HTTPHandler {
         case .updated(let version): ("updated", version)
         case .unchanged(let version): ("unchanged", version)
         }
+        try audit(who, "put", pathID, "\(name), version \(version)\(republish ? ", republish" : "")")
         return json(["id": .string(pathID), "version": .number(Double(version)), "outcome": .string(name)], status: name == "created" ? 201 : 200)
     }
 
     private func delete(id text: String, _ request: HTTPRequest) throws -> HTTPResponse {
-        try authorize(request)
+        let who = try authorize(request)
         let store = configuration.store
         guard let id = RecordID(text.contains(":") ? text : "\(store.node.id):\(text)") else { throw APIError.badRequest("\(text) is not a record id") }
         let publish = configuration.publish
@@ -396,11 +405,12 @@ public struct NodeAPI: HTTPHandler {
             try publish(store)
             return version
         }
+        try audit(who, "delete", id.description, "deleted, version \(version)")
         return json(["id": .string(id.description), "version": .number(Double(version)), "outcome": "deleted"])
     }
 
     private func importProjects(_ request: HTTPRequest) throws -> HTTPResponse {
-        try authorize(request)
+        let who = try authorize(request)
         guard request.body.count <= configuration.maxImportBytes else { throw APIError(status: 413, "import body over \(configuration.maxImportBytes) bytes") }
         let type = request.header("content-type")?.lowercased() ?? ""
         let format: ImportSource.Format? = type.contains("csv") ? .csv : (type.contains("json") ? .json : nil)
@@ -420,6 +430,9 @@ public struct NodeAPI: HTTPHandler {
             try publish(store)
             return report
         }
+        try audit(
+            who, "import", "\(report.total) records",
+            "\(report.created) created, \(report.updated) updated, \(report.unchanged) unchanged\(republish ? ", republish" : "")")
         return json([
             "total": .number(Double(report.total)), "created": .number(Double(report.created)),
             "updated": .number(Double(report.updated)), "unchanged": .number(Double(report.unchanged)),

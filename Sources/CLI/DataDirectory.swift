@@ -21,6 +21,8 @@ struct DataDirectory {
     var rootKey: String { keys + "/root.key" }
     var rootPublicKey: String { keys + "/root.pub" }
     var adminToken: String { path + "/admin.token" }
+    /// The staff tokens' names and hashes (`kechuang token add`).
+    var staffTokens: String { path + "/staff.tokens" }
     func checkpointKey(_ number: Int) -> String { keys + "/checkpoint-\(number).key" }
     func checkpointPublicKey(_ number: Int) -> String { keys + "/checkpoint-\(number).pub" }
 
@@ -57,7 +59,7 @@ struct DataDirectory {
         let keyFiles = keyNames.sorted().map { keys + "/" + $0 }
         let secrets = keyFiles.filter { $0.hasSuffix(".key") } + [adminToken]
         let database = ["", "-wal", "-shm"].map { self.database + $0 }
-        for path in [path, keys] + keyFiles + [adminToken] + database {
+        for path in [path, keys] + keyFiles + [adminToken, staffTokens] + database {
             guard let mode = try Self.permissions(path) else { continue }
             let shown = "\(path) (mode \(Self.octal(mode)))"
             if mode & 0o022 != 0 {

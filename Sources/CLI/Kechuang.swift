@@ -12,7 +12,7 @@ public enum Kechuang {
     static var commands: [any Command.Type] {
         [
             InitCommand.self, KeysShowCommand.self, KeysRotateCommand.self, KeysRevokeCommand.self,
-            TokenRotateCommand.self, ImportCommand.self, GenerateCommand.self, ListCommand.self, ShowCommand.self,
+            TokenRotateCommand.self, TokenAddCommand.self, TokenListCommand.self, TokenRevokeCommand.self, AuditCommand.self, ImportCommand.self, GenerateCommand.self, ListCommand.self, ShowCommand.self,
             SearchCommand.self, MatchCommand.self, DealCreateCommand.self, DealAdvanceCommand.self, DealCloseCommand.self,
             DealShowCommand.self, DealListCommand.self, FunnelCommand.self, RoadshowPlanCommand.self, RoadshowPublishCommand.self,
             RoadshowWithdrawCommand.self, RoadshowShowCommand.self, RoadshowListCommand.self, DeleteCommand.self, RedactCommand.self, DumpCommand.self, StatsCommand.self,

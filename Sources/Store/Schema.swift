@@ -350,6 +350,19 @@ enum Schema {
         ) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS typed_objects_type ON typed_objects (type, origin);
         """,
+        // 12: the audit trail of the admin API's writes: who (the name of the token that
+        // authorised it, never the token), when, and what changed (`kechuang audit`).
+        """
+        CREATE TABLE IF NOT EXISTS audit (
+            seq INTEGER PRIMARY KEY,
+            time TEXT NOT NULL,
+            token TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            detail TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS audit_time ON audit (time);
+        """,
     ]
 
     /// Work a migration needs beyond its SQL, run in the same transaction, by migration number.
