@@ -85,7 +85,7 @@ extension NodeAPI {
     /// background, and stored. A request waits for that at most `matchAll.wait`, then answers 503
     /// with `Retry-After`: over a large catalog the computation takes minutes, and requests that
     /// held a worker that long would let one client exhaust the server.
-    private func allPairs(today: String) throws -> [StoredMatchPair] {
+    func allPairs(today: String) throws -> [StoredMatchPair] {
         let key = try pool.with { try MatchService.allKey(reader: $0.catalog, today: today) }
         if let cached = matchAll.state.withLock({ $0 }), cached.key == key { return cached.pairs }
         if let stored = try pool.with({ try $0.catalog.storedMatchPairs(key: key) }) {

@@ -8,6 +8,7 @@ import JSON
 import Query
 public import Store
 import Synchronization
+public import Signing
 
 /// The node's HTTP API: the feed (protocols/feed.md §9), catalog reads, the admin API, health
 /// and metrics. `Routes.swift` lists the endpoints.
@@ -34,6 +35,8 @@ public struct NodeAPI: HTTPHandler {
         public var matchAllWait: Double = 2
         /// Where the server says what happens (`serve --log-format`).
         public var log = ServerLog(format: .plain)
+        /// This node's root public key, to check its own records' provenance on the web page.
+        public var rootKey: Ed25519PublicKey?
 
         public init(
             databasePath: String, store: CatalogStore, token: AdminToken,
@@ -152,6 +155,7 @@ public struct NodeAPI: HTTPHandler {
         case .roadshows: return try roadshows(request)
         case .roadshow(let id): return request.method == "PUT" ? try putRoadshow(id: id, request) : try roadshow(id: id, request)
         case .roadshowHTML(let id): return try roadshowHTML(id: id, request)
+        case .web(let page): return web(page, request)
         }
     }
 

@@ -38,6 +38,9 @@ enum Route: Sendable, Equatable {
     case roadshow(id: String)
     /// `GET /v1/roadshows/{id}.html`: the printable agenda.
     case roadshowHTML(id: String)
+    /// The web page: `/`, `/p/{id}`, `/matches`, `/roadshows`, `/roadshows/{id}`, `/deals`,
+    /// `/status`, `/import`, `/static/…` (README, "The web page").
+    case web(WebPage)
 
     /// The route of a decoded request path, or nil for 404.
     init?(path: String) {
@@ -56,6 +59,7 @@ enum Route: Sendable, Equatable {
         case "/v1/deals": self = .deals
         case "/v1/funnel": self = .funnel
         case "/v1/roadshows": self = .roadshows
+        case _ where WebPage(path: path) != nil: self = .web(WebPage(path: path)!)
         default:
             if let id = Self.identifier(path, after: "/v1/projects/") {
                 self = .project(id: id)
@@ -128,6 +132,7 @@ enum Route: Sendable, Equatable {
         case .roadshows: "roadshows"
         case .roadshow: "roadshow"
         case .roadshowHTML: "roadshow_html"
+        case .web(let page): page.label
         }
     }
 }

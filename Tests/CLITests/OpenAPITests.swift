@@ -20,7 +20,7 @@ import Testing
     /// Documented answers no request here produces, with why (`METHOD /path STATUS` or `* STATUS`).
     /// Statuses a single run cannot produce on demand: a 503 while `all=true` pairs are being
     /// computed (MatchAllAPITests) and beyond 8 federated queries (FederatedSearchTests).
-    static let unexercised: [String] = ["GET /v1/matches 503", "GET /v1/search 503"]
+    static let unexercised: [String] = ["GET /v1/matches 503", "GET /v1/search 503", "GET /matches 503"]
 
     @Test func theDocumentIsValidOpenAPI() throws {
         #expect(
@@ -185,6 +185,21 @@ import Testing
         try client.call("GET", "/v1/roadshows/nope.html", expect: 404)
         try client.call("POST", "/v1/roadshows/rs-1.html", body: "", expect: 405)
 
+        // The web page (README, "The web page"): HTML answers.
+        for (path, status) in [
+            ("/", 200), ("/?q=%E7%A3%B7%E9%85%B8&kind=achievement&trl_min=3&trl_max=9", 200), ("/?trl_min=12", 400),
+            ("/p/sichuan:sc-ach-001", 200), ("/p/bad%20id", 400), ("/p/sichuan:nope", 404),
+            ("/matches?industry=equipment", 200), ("/matches?industry=robots", 400), ("/roadshows", 200), ("/roadshows?x=1", 400),
+            ("/roadshows/rs-1", 200), ("/roadshows/bad%20id", 400), ("/roadshows/sichuan:~roadshow.nope", 404),
+            ("/deals?region=sichuan", 200), ("/deals?region=atlantis", 400), ("/status", 200), ("/status?x=1", 400),
+            ("/import", 200), ("/import?x=1", 400), ("/static/kechuang.css", 200), ("/static/kechuang.js", 200),
+        ] {
+            try client.call("GET", path, expect: status)
+        }
+        for path in ["/", "/p/sichuan:sc-ach-001", "/matches", "/roadshows", "/roadshows/rs-1", "/deals", "/status", "/import", "/static/kechuang.css", "/static/kechuang.js"] {
+            try client.call("POST", path, body: "", expect: 405)
+        }
+
         // Federated search (protocols/federation.md): one peer answers, one is down.
         try client.call("GET", "/v1/search?q=%E7%A3%B7%E9%85%B8&scope=federation&deadline_ms=2000", expect: 200)
         try client.call("GET", "/v1/search?q=%E7%A3%B7%E9%85%B8&proofs=true&limit=3", expect: 200)
@@ -227,7 +242,7 @@ import Testing
         try client.call("POST", "/v1/projects/import", headers: [auth], body: String(repeating: " ", count: 70_000), expect: 413)
 
         // Paths the node does not serve, and what the HTTP edge answers for any operation.
-        for path in ["/v1/nothing", "/feeds/Sichuan/checkpoint.json", "/v1/projects/a/b", "/"] {
+        for path in ["/v1/nothing", "/feeds/Sichuan/checkpoint.json", "/v1/projects/a/b", "/index.html", "/p/a/b"] {
             try client.call("GET", path, expect: 404)
         }
         try client.call("GET", "/v1/search?q=" + String(repeating: "a", count: 9000), expect: 414)

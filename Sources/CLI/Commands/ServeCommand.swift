@@ -114,6 +114,7 @@ enum ServeCommand: Command {
         api.maxImportBytes = configuration.maxRequestBodyBytes
         api.match = MatchService(lexicon: try MatchCommand.lexicon(context))
         api.log = log
+        api.rootKey = try NodeKeys.rootPublicKey(data)
         let server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
         let signals = try TerminationSignals.stream()
         try server.start()
