@@ -68,7 +68,7 @@ test: deps-test
 	$(SWIFT) test --skip-build
 
 demo: deps-demo release
-	@scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang"
+	@scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang" $(ARGS)
 
 bench: deps-bench release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang"

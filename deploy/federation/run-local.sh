@@ -7,7 +7,7 @@
 #
 # Ports: $PORT_BASE+1 (sichuan), +2 (beijing), +3 (chongqing); PORT_BASE defaults to 8600.
 # Each node gets its sample catalog (protocols/examples) and generated projects; Sichuan gets the
-# conference's 4,670 (GENERATED_SICHUAN), the others GENERATED_OTHERS each.
+# conference's 4,670 (GENERATED_SICHUAN), the others GENERATED_OTHERS (1,000) each.
 set -euo pipefail
 kechuang="$1"
 dir="$2"
@@ -39,7 +39,7 @@ for node in "${nodes[@]}"; do
     echo "created node $id"
   fi
   "$kechuang" --data "$dir/$id" import "protocols/examples/$id.json" > /dev/null
-  count="${GENERATED_OTHERS:-300}"
+  count="${GENERATED_OTHERS:-1000}"
   [ "$id" = sichuan ] && count="${GENERATED_SICHUAN:-4670}"
   "$kechuang" generate --region "$id" --count "$count" --seed 2024 --out "$dir/$id-generated.json" > /dev/null
   "$kechuang" --data "$dir/$id" import "$dir/$id-generated.json" > /dev/null

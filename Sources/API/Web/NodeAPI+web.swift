@@ -118,7 +118,9 @@ extension NodeAPI {
         let results = try pool.with { try $0.catalog.search(search) }
         // The form, each facet with its counts in the answer.
         func options(_ field: String, _ all: [(String, String)]) -> [(String, String)] {
-            let counts = results.facets[field] ?? [:]
+            // Estimated counts (a large answer's facets come from a sample) are not shown: a
+            // wrong number is worse than none.
+            let counts = results.facetsApproximate ? [:] : results.facets[field] ?? [:]
             return all.map { value, label in (value, counts[value].map { "\(label)（\($0)）" } ?? label) }
         }
         let origins = (results.facets["origin"] ?? [:]).keys.sorted().map { ($0, $0) }
@@ -200,35 +202,7 @@ extension NodeAPI {
             return (read, members, matches, deals, slots, note)
         }
         let record = read.json["record"] ?? .null
-        let project = try? ProjectDecoder(mode: .stored).decode(record)  // a record this version cannot read is shown by its raw fields
-        var body = "<dl class=\"record\">\n"
-        func row(_ label: String, _ value: String?) {
-            guard let value, !value.isEmpty else { return }
-            body += "<dt>\(label)</dt><dd>\(value)</dd>\n"
-        }
-        if let project {
-            row("类型", HTML.escape(project.kind.label))
-            row("行业", HTML.escape(project.industry.label))
-            row("单位", HTML.escape(project.organization.name) + "（\(HTML.escape(HTML.region(project.organization.region.code)))）")
-            row("阶段", HTML.escape(project.stage.label))
-            row("TRL", project.trl.map { String($0) })
-            row("有效期至", HTML.escape(project.validThrough))
-            row("关键词", HTML.escape(project.keywords.joined(separator: "、")))
-            row("简介", HTML.escape(project.summary))
-            row("详细说明", project.description.map(HTML.escape))
-            if let contact = project.contact?.masked() {
-                row("联系人", ([contact.name] + [contact.phone, contact.email].compactMap { $0 }).map(HTML.escape).joined(separator: " · "))
-            }
-            if let agent = project.serviceAgent {
-                row("科服保姆", ([agent.name] + [agent.organization, agent.phone.map(Contact.maskPhone)].compactMap { $0 }).map(HTML.escape).joined(separator: " · "))
-            }
-            row("路演场次", HTML.escape(project.sessions.joined(separator: "、")))
-        } else {
-            row("记录", "<pre>\(HTML.escape(JSONWriter.string(record, pretty: true)))</pre>")
-        }
-        row("项目编号", "<span class=\"code\">\(HTML.escape(read.json["cluster"]?.stringValue ?? text))</span>")
-        body += "</dl>\n"
-
+        var body = Self.recordList(record, cluster: read.json["cluster"]?.stringValue ?? text)
         body += "<section id=\"members\"><h2>来源与签名（\(members.count) 个来源记录）</h2><div class=\"table\"><table>\n"
         body += "<thead><tr><th>记录</th><th>来源节点</th><th>版本</th><th>阶段</th><th>签名验证</th></tr></thead><tbody>\n"
         for member in members {
@@ -288,7 +262,39 @@ extension NodeAPI {
             body += "<li class=\"roadshow\"><a href=\"/roadshows/\(HTML.escape(HTML.component(roadshow.id.description)))\">\(HTML.escape(roadshow.title))</a> · \(HTML.escape(session.name)) · \(HTML.escape(HTML.beijing(slot.time)))（北京时间）\(roadshow.status == .withdrawn ? " · 已撤回" : "")</li>\n"
         }
         body += "</ul></section>\n"
-        return HTML.page(title: project?.title ?? read.json["record"]?["title"]?.stringValue ?? text, node: node, active: "", body: body)
+        return HTML.page(title: record["title"]?.stringValue ?? text, node: node, active: "", body: body)
+    }
+
+    /// The unified record as a definition list (contacts masked as the public API masks them).
+    static func recordList(_ record: JSONValue, cluster: String) -> String {
+        var rows: [(String, String?)] = []
+        do {
+            let project = try ProjectDecoder(mode: .stored).decode(record)
+            rows = projectRows(project)
+        } catch {
+            // A record this version cannot read: its summary as it is, nothing personal.
+            rows = [("简介", HTML.escape(record["summary"]?.stringValue ?? "")), ("说明", HTML.escape("本版本无法完整读取该记录：\(error)"))]
+        }
+        rows.append(("项目编号", "<span class=\"code\">\(HTML.escape(cluster))</span>"))
+        let items = rows.compactMap { label, value in value.flatMap { $0.isEmpty ? nil : "<dt>\(label)</dt><dd>\($0)</dd>\n" } }
+        return "<dl class=\"record\">\n" + items.joined() + "</dl>\n"
+    }
+
+    /// The rows of a project's record, each value escaped.
+    static func projectRows(_ project: Project) -> [(String, String?)] {
+        let trl: String? = project.trl.map { String($0) }
+        let contact = project.contact?.masked()
+        let agent = project.serviceAgent
+        let contactText = contact.map { ([$0.name] + [$0.phone, $0.email].compactMap { $0 }).map(HTML.escape).joined(separator: " · ") }
+        let agentText = agent.map { ([$0.name] + [$0.organization, $0.phone.map(Contact.maskPhone)].compactMap { $0 }).map(HTML.escape).joined(separator: " · ") }
+        return [
+            ("类型", HTML.escape(project.kind.label)), ("行业", HTML.escape(project.industry.label)),
+            ("单位", HTML.escape(project.organization.name) + "（\(HTML.escape(HTML.region(project.organization.region.code)))）"),
+            ("阶段", HTML.escape(project.stage.label)), ("TRL", trl), ("有效期至", HTML.escape(project.validThrough)),
+            ("关键词", HTML.escape(project.keywords.joined(separator: "、"))), ("简介", HTML.escape(project.summary)),
+            ("详细说明", project.description.map(HTML.escape)), ("联系人", contactText), ("科服保姆", agentText),
+            ("路演场次", HTML.escape(project.sessions.joined(separator: "、"))),
+        ]
     }
 
     // MARK: Matches
