@@ -58,7 +58,9 @@ public struct MatchService: Sendable {
         var ids: [RecordID] = []
         let textKinds = kinds.filter { $0 != .finance }
         if !textKinds.isEmpty {
-            ids = try reader.matchCandidates(terms: matcher.retrievalTerms(text, statistics: statistics), kinds: textKinds, cap: candidateCap)
+            ids = try reader.matchCandidates(
+                terms: matcher.retrievalTerms(text, statistics: statistics), kinds: textKinds, cap: candidateCap,
+                excludingRegions: request.crossRegion ? subject.regions : [])
         }
         if subject.project.kind == .finance, case .finance(let product) = subject.project.details {
             ids += try reader.matchCandidates(

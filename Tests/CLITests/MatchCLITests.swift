@@ -142,4 +142,29 @@ import Testing
         try Data("electronics\t毫米波雷达|毫米波雷達\t视觉融合\n".utf8).write(to: URL(fileURLWithPath: lexicon))
         #expect(try cli.run("match", "cq-chal-001", "--lexicon", lexicon).status == 0)
     }
+
+    /// `--cross-region` ranks only records of other regions: 320 same-region solutions that match
+    /// better no longer use up the 300 candidates read, so the other region's solution is found.
+    /// (Before, the 300 were all from the subject's region and the answer was empty.)
+    @Test(.timeLimit(.minutes(3)))
+    func crossRegionCandidatesAreNotCrowdedOutBySameRegionOnes() throws {
+        let node = try FederationNode("sichuan", sample: false)
+        var records = [
+            Self.record(
+                "gas-chal", kind: "challenge", title: "家用可燃气体激光探测器的研发", summary: "需要激光甲烷检测的家用燃气泄漏报警装置。",
+                keywords: ["激光甲烷检测"], region: "sichuan", extra: #""problem": "现有探测器易中毒。", "budget": {"min": "300000", "max": "800000"}"#)
+        ]
+        for index in 0..<320 {
+            records.append(Self.record(
+                "same-\(index)", kind: "technology", title: "家用可燃气体激光探测器技术\(index)", summary: "激光甲烷检测的家用燃气泄漏报警装置。",
+                keywords: ["激光甲烷检测"], region: "sichuan", extra: Self.supply))
+        }
+        records.append(Self.record(
+            "other-1", kind: "technology", title: "可调谐激光甲烷传感模组", summary: "激光甲烷检测模组。", keywords: ["激光甲烷检测"], region: "beijing",
+            extra: Self.supply))
+        try Self.importRecords(node, records)
+        let answer = try node.cli.json("match", "gas-chal", "--cross-region", "--limit", "3", "--json")
+        let ids = (answer["results"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+        #expect(ids == ["sichuan:other-1"], "\(ids)")
+    }
 }
