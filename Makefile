@@ -12,7 +12,7 @@ SWIFT        ?= swift
 # The -dev packages of the five C libraries (DESIGN.md), pkg-config for SwiftPM to find them,
 # and the tools the tests drive (a test whose tool is missing fails; none is skipped).
 BUILD_DEBS   := libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev pkg-config
-TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-yaml python3-venv python3-cryptography nginx-light curl openssl chromium fonts-wqy-microhei python3-websocket
+TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-yaml python3-venv python3-cryptography nginx-light curl openssl chromium fonts-wqy-microhei python3-websocket iproute2
 # The OpenAPI validator the tests run on protocols/openapi.yaml (OpenAPITests), pinned, from PyPI,
 # in a virtual environment under .build (Debian 12 refuses a system-wide pip install, PEP 668).
 OPENAPI_VALIDATOR := openapi-spec-validator==0.9.0
