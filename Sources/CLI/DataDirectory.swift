@@ -26,6 +26,29 @@ struct DataDirectory {
     func checkpointKey(_ number: Int) -> String { keys + "/checkpoint-\(number).key" }
     func checkpointPublicKey(_ number: Int) -> String { keys + "/checkpoint-\(number).pub" }
 
+    /// Refuses to work in a data directory owned by another user: a file written by root (a new
+    /// `admin.token`, a checkpoint key, the database's `-wal`) is mode 0600 and so unreadable by
+    /// the service user who owns the directory, which then answers 401 or fails to start. The
+    /// message names the command to run instead (`sudo -u OWNER kechuang …`). A directory that
+    /// does not exist yet is not checked (the command says it is missing).
+    func requireOwner(invocation: [String]) throws {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return }
+        let me = geteuid()
+        guard status.st_uid != me else { return }
+        let owner = Self.userName(status.st_uid) ?? "#\(status.st_uid)"
+        let command = (["sudo", "-u", owner, "kechuang"] + invocation).map { $0.contains(" ") ? "'\($0)'" : $0 }.joined(separator: " ")
+        throw CLIError.usage(
+            "\(path) belongs to \(owner) (uid \(status.st_uid)), and this is \(Self.userName(me) ?? "uid \(me)"): files written now would be "
+                + "unreadable by the node's owner. Run it as the owner: \(command)")
+    }
+
+    /// The name of user `uid`, nil when there is none.
+    static func userName(_ uid: uid_t) -> String? {
+        guard let entry = getpwuid(uid), let name = entry.pointee.pw_name else { return nil }
+        return String(cString: name)
+    }
+
     /// `--data`, else `$KECHUANG_DATA`, else `./kechuang-data`.
     static func resolve(_ arguments: Arguments) -> DataDirectory {
         if let path = arguments.value("--data") { return DataDirectory(path: path) }

@@ -51,6 +51,9 @@ public enum Kechuang {
         return text
     }
 
+    /// Commands that do not open a data directory (`init` creates one, and checks its own).
+    static let withoutDataDirectory: Set<String> = ["init", "generate", "verify"]
+
     /// Runs the command line `arguments` (without the program name) and returns the exit code.
     public static func main(_ arguments: [String]) async -> Int32 {
         let out = Output()
@@ -94,6 +97,7 @@ public enum Kechuang {
             let context = Context(
                 arguments: parsed, data: DataDirectory.resolve(parsed), out: out, err: err, now: Date(),
                 invocation: leadingData + words)
+            if !Self.withoutDataDirectory.contains(command.spec.name) { try context.data.requireOwner(invocation: leadingData + words) }
             try await command.run(context)
             return 0
         } catch {
