@@ -1,9 +1,10 @@
 # kechuang: build, test, demo and benchmarks on Debian with Swift 6.3.
 #
-#   make demo    build release; run Sichuan, Beijing and Chongqing nodes in ./demo-data, sync, search
+#   make demo    build release; run the three-region federation in ./demo-data until Ctrl-C (ARGS=--once: print and stop)
 #   make test    install what the build and the tests need, build, run the whole test suite
 #   make bench   benchmarks against bare-tool baselines of the same run; PASS/FAIL per target, exit 1 on a FAIL
 #   make soak    the convergence test with 5,000 seeded schedules
+#   make deb     the Debian package kechuang_VERSION_amd64.deb in .build-deb/ (static Swift runtime)
 #
 # Every target first installs the Debian packages it needs when they are missing
 # (apt-get update first, only then); run as root or with sudo available.
@@ -12,7 +13,7 @@ SWIFT        ?= swift
 # The -dev packages of the five C libraries (DESIGN.md), pkg-config for SwiftPM to find them,
 # and the tools the tests drive (a test whose tool is missing fails; none is skipped).
 BUILD_DEBS   := libsqlite3-dev libssl-dev libcurl4-openssl-dev libmicrohttpd-dev zlib1g-dev pkg-config
-TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-yaml python3-venv python3-cryptography nginx-light curl openssl chromium fonts-wqy-microhei python3-websocket iproute2
+TEST_DEBS    := sqlite3 python3 python3-jsonschema python3-yaml python3-venv python3-cryptography nginx-light curl openssl chromium fonts-wqy-microhei python3-websocket iproute2 dpkg-dev systemd adduser
 # The OpenAPI validator the tests run on protocols/openapi.yaml (OpenAPITests), pinned, from PyPI,
 # in a virtual environment under .build (Debian 12 refuses a system-wide pip install, PEP 668).
 OPENAPI_VALIDATOR := openapi-spec-validator==0.9.0
@@ -22,7 +23,7 @@ BENCH_DEBS   := sqlite3 time wrk nginx-light curl python3 coreutils
 DEMO_DEBS    := python3
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build release test demo bench soak clean deps-build deps-test deps-bench deps-demo
+.PHONY: all build release test demo bench soak deb clean deps-build deps-test deps-bench deps-demo deps-deb
 
 all: build
 
@@ -69,6 +70,13 @@ test: deps-test
 
 demo: deps-demo release
 	@scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang" $(ARGS)
+
+# The Debian package: kechuang_VERSION_amd64.deb in .build-deb/ (scripts/deb.sh, deploy/debian).
+deb: deps-deb
+	@scripts/deb.sh .build-deb
+
+deps-deb: deps-build
+	$(call ensure_debs,dpkg-dev)
 
 bench: deps-bench release
 	@scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/kechuang"
