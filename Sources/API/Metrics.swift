@@ -13,7 +13,17 @@ public final class Metrics: Sendable {
         var durationSum = 0.0
         var durationBuckets = [Int](repeating: 0, count: Metrics.buckets.count)
         var durationCount = 0
+        /// Per route: the duration histogram's buckets, sum and count.
+        var routes: [String: (buckets: [Int], sum: Double, count: Int)] = [:]
+        var syncRuns: [String: Int] = [:]
+        var syncDurationSum = 0.0
+        var syncDurationCount = 0
+        var syncDurationBuckets = [Int](repeating: 0, count: Metrics.syncBuckets.count)
+        var applied: [String: Int] = [:]
+        var verificationFailures: [String: Int] = [:]
     }
+
+    static let syncBuckets: [Double] = [0.1, 0.5, 1, 5, 10, 30, 60, 300, 1800]
 
     static let buckets: [Double] = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5]
 
@@ -33,7 +43,39 @@ public final class Metrics: Sendable {
             state.durationSum += seconds
             state.durationCount += 1
             for (index, bound) in Self.buckets.enumerated() where seconds <= bound { state.durationBuckets[index] += 1 }
+            var perRoute = state.routes[route] ?? (buckets: [Int](repeating: 0, count: Self.buckets.count), sum: 0, count: 0)
+            for (index, bound) in Self.buckets.enumerated() where seconds <= bound { perRoute.buckets[index] += 1 }
+            perRoute.sum += seconds
+            perRoute.count += 1
+            state.routes[route] = perRoute
         }
+    }
+
+    /// Records one sync run of `serve`: how long it took, whether a peer failed, the entries
+    /// applied per origin, and each verification failure by kind (`Metrics.failureKind`).
+    public func recordSync(seconds: Double, failed: Bool, applied: [String: Int], failures: [String]) {
+        state.withLock { state in
+            state.syncRuns[failed ? "failed" : "ok", default: 0] += 1
+            state.syncDurationSum += seconds
+            state.syncDurationCount += 1
+            for (index, bound) in Self.syncBuckets.enumerated() where seconds <= bound { state.syncDurationBuckets[index] += 1 }
+            for (origin, count) in applied { state.applied[origin, default: 0] += count }
+            for kind in failures { state.verificationFailures[kind, default: 0] += 1 }
+        }
+    }
+
+    /// The kind of a failed origin's error, a fixed set: `fork`, `signature`, `key`, `merkle`,
+    /// `body`, `limit`, `transport` (not a verification failure: the peer could not be read) or `other`.
+    public static func failureKind(state: String, error: String?) -> String {
+        if state == "fork" { return "fork" }
+        let text = (error ?? "").lowercased()
+        if text.contains("key statement") || text.contains("revoked") { return "key" }
+        if text.contains("signature") { return "signature" }
+        if text.contains("inclusion") || text.contains("consistency") || text.contains("root") || text.contains("merkle") { return "merkle" }
+        if text.contains("body") || text.contains("hash") { return "body" }
+        if text.contains("limit") || text.contains("too large") || text.contains("over ") { return "limit" }
+        if text.contains("curl") || text.contains("http") || text.contains("connect") || text.contains("timed out") { return "transport" }
+        return "other"
     }
 
     /// The exposition text, followed by `gauges` (name → value, with their help text).
@@ -53,6 +95,35 @@ public final class Metrics: Sendable {
         text += "kechuang_http_request_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.durationCount)\n"
         text += "kechuang_http_request_duration_seconds_sum \(snapshot.durationSum)\n"
         text += "kechuang_http_request_duration_seconds_count \(snapshot.durationCount)\n"
+        text += "# HELP kechuang_http_route_duration_seconds Time to answer a request, by route.\n# TYPE kechuang_http_route_duration_seconds histogram\n"
+        for (route, histogram) in snapshot.routes.sorted(by: { $0.key < $1.key }) {
+            let label = Self.label("route", route)
+            for (index, bound) in Self.buckets.enumerated() {
+                text += "kechuang_http_route_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(histogram.buckets[index])\n"
+            }
+            text += "kechuang_http_route_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)\n"
+            text += "kechuang_http_route_duration_seconds_sum{\(label)} \(histogram.sum)\n"
+            text += "kechuang_http_route_duration_seconds_count{\(label)} \(histogram.count)\n"
+        }
+        text += "# HELP kechuang_sync_runs_total Periodic syncs of serve, by result (failed: a peer failed).\n# TYPE kechuang_sync_runs_total counter\n"
+        for (result, count) in snapshot.syncRuns.sorted(by: { $0.key < $1.key }) {
+            text += "kechuang_sync_runs_total{\(Self.label("result", result))} \(count)\n"
+        }
+        text += "# HELP kechuang_sync_duration_seconds Time of a periodic sync.\n# TYPE kechuang_sync_duration_seconds histogram\n"
+        for (index, bound) in Self.syncBuckets.enumerated() {
+            text += "kechuang_sync_duration_seconds_bucket{le=\"\(bound)\"} \(snapshot.syncDurationBuckets[index])\n"
+        }
+        text += "kechuang_sync_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.syncDurationCount)\n"
+        text += "kechuang_sync_duration_seconds_sum \(snapshot.syncDurationSum)\n"
+        text += "kechuang_sync_duration_seconds_count \(snapshot.syncDurationCount)\n"
+        text += "# HELP kechuang_sync_entries_applied_total Log entries applied by periodic syncs, by origin.\n# TYPE kechuang_sync_entries_applied_total counter\n"
+        for (origin, count) in snapshot.applied.sorted(by: { $0.key < $1.key }) {
+            text += "kechuang_sync_entries_applied_total{\(Self.label("origin", origin))} \(count)\n"
+        }
+        text += "# HELP kechuang_verification_failures_total Origins whose sync failed, by kind (fork, signature, key, merkle, body, limit, transport, other).\n# TYPE kechuang_verification_failures_total counter\n"
+        for (kind, count) in snapshot.verificationFailures.sorted(by: { $0.key < $1.key }) {
+            text += "kechuang_verification_failures_total{\(Self.label("kind", kind))} \(count)\n"
+        }
         var described: Set<String> = []
         for gauge in gauges {
             if described.insert(gauge.name).inserted {

@@ -481,6 +481,25 @@ public struct NodeAPI: HTTPHandler {
                 gauges.append(("kechuang_checkpoint_age_seconds", "Age of the origin's latest checkpoint.", labels, now.timeIntervalSince(checkpoint.issued).rounded()))
                 gauges.append(("kechuang_checkpoint_expires_in_seconds", "Time until the origin's checkpoint expires.", labels, checkpoint.expires.timeIntervalSince(now).rounded()))
             }
+            // The federation as the peers' and origins' sync state says it.
+            let federation = try FederationReader(path: configuration.databasePath)
+            for peer in try federation.peers() {
+                let labels = Metrics.label("peer", peer.peer.id)
+                gauges.append(("kechuang_peer_up", "1 when the last sync with the peer succeeded.", labels, peer.state == .ok ? 1 : 0))
+                gauges.append(("kechuang_peer_failures", "Consecutive failed syncs with the peer.", labels, Double(peer.failures)))
+            }
+            for origin in try federation.origins() {
+                let labels = Metrics.label("origin", origin.origin)
+                for state in SyncState.allCases {
+                    gauges.append((
+                        "kechuang_origin_state", "1 for the origin's sync state (ok, stale, error, fork, new).",
+                        labels + "," + Metrics.label("state", state.rawValue), origin.state == state ? 1 : 0))
+                }
+                let behind = max(0, (origin.checkpoint?.size ?? 0) - origin.logSize)
+                gauges.append(("kechuang_origin_lag_entries", "Entries of the origin's newest checkpoint not yet held.", labels, Double(behind)))
+                let since = origin.updatedAt.flatMap(DateText.parseTimestamp).map { now.timeIntervalSince($0).rounded() } ?? -1
+                gauges.append(("kechuang_origin_lag_seconds", "Seconds since the origin's data last changed state or grew (-1: never).", labels, since))
+            }
             return gauges
         }
         return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8"), ("Cache-Control", "no-cache")],

@@ -115,7 +115,9 @@ enum ServeCommand: Command {
         api.match = MatchService(lexicon: try MatchCommand.lexicon(context))
         api.log = log
         api.rootKey = try NodeKeys.rootPublicKey(data)
-        let server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
+        let handler = NodeAPI(configuration: api)
+        let metrics = handler.metrics
+        let server = try HTTPServer(configuration: configuration, handler: handler)
         let signals = try TerminationSignals.stream()
         try server.start()
         log.event(
@@ -132,8 +134,16 @@ enum ServeCommand: Command {
             while !Task.isCancelled {
                 if syncInterval > 0, ContinuousClock.now - lastSync >= .seconds(syncInterval) {
                     lastSync = .now
+                    let started = ContinuousClock.now
                     do {
                         let report = try await SyncPipeline(store: store, client: client).run()
+                        let took = ContinuousClock.now - started
+                        metrics.recordSync(
+                            seconds: Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18, failed: report.peers.contains { !$0.ok },
+                            applied: Dictionary(report.origins.map { ($0.origin, max(0, $0.after - $0.before)) }, uniquingKeysWith: +),
+                            failures: report.origins.filter { $0.state == .error || $0.state == .fork }.map {
+                                Metrics.failureKind(state: $0.state.rawValue, error: $0.error)
+                            })
                         for peer in report.peers where !peer.ok {
                             log.event(
                                 .error, "sync_peer_failed", "sync with \(peer.peer): \(peer.error ?? "failed")",
