@@ -89,41 +89,22 @@ public final class Metrics: Sendable {
         text += "# HELP kechuang_http_response_bytes_total Bytes of response bodies sent.\n# TYPE kechuang_http_response_bytes_total counter\n"
         text += "kechuang_http_response_bytes_total \(snapshot.bytes)\n"
         text += "# HELP kechuang_http_request_duration_seconds Time to answer a request.\n# TYPE kechuang_http_request_duration_seconds histogram\n"
-        for (index, bound) in Self.buckets.enumerated() {
-            text += "kechuang_http_request_duration_seconds_bucket{le=\"\(bound)\"} \(snapshot.durationBuckets[index])\n"
-        }
-        text += "kechuang_http_request_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.durationCount)\n"
-        text += "kechuang_http_request_duration_seconds_sum \(snapshot.durationSum)\n"
-        text += "kechuang_http_request_duration_seconds_count \(snapshot.durationCount)\n"
+        text += Self.histogram("kechuang_http_request_duration_seconds", labels: "", bounds: Self.buckets, buckets: snapshot.durationBuckets, sum: snapshot.durationSum, count: snapshot.durationCount)
         text += "# HELP kechuang_http_route_duration_seconds Time to answer a request, by route.\n# TYPE kechuang_http_route_duration_seconds histogram\n"
         for (route, histogram) in snapshot.routes.sorted(by: { $0.key < $1.key }) {
-            let label = Self.label("route", route)
-            for (index, bound) in Self.buckets.enumerated() {
-                text += "kechuang_http_route_duration_seconds_bucket{\(label),le=\"\(bound)\"} \(histogram.buckets[index])\n"
-            }
-            text += "kechuang_http_route_duration_seconds_bucket{\(label),le=\"+Inf\"} \(histogram.count)\n"
-            text += "kechuang_http_route_duration_seconds_sum{\(label)} \(histogram.sum)\n"
-            text += "kechuang_http_route_duration_seconds_count{\(label)} \(histogram.count)\n"
+            text += Self.histogram(
+                "kechuang_http_route_duration_seconds", labels: Self.label("route", route), bounds: Self.buckets, buckets: histogram.buckets, sum: histogram.sum,
+                count: histogram.count)
         }
-        text += "# HELP kechuang_sync_runs_total Periodic syncs of serve, by result (failed: a peer failed).\n# TYPE kechuang_sync_runs_total counter\n"
-        for (result, count) in snapshot.syncRuns.sorted(by: { $0.key < $1.key }) {
-            text += "kechuang_sync_runs_total{\(Self.label("result", result))} \(count)\n"
-        }
+        text += Self.counter("kechuang_sync_runs_total", help: "Periodic syncs of serve, by result (failed: a peer failed).", label: "result", snapshot.syncRuns)
         text += "# HELP kechuang_sync_duration_seconds Time of a periodic sync.\n# TYPE kechuang_sync_duration_seconds histogram\n"
-        for (index, bound) in Self.syncBuckets.enumerated() {
-            text += "kechuang_sync_duration_seconds_bucket{le=\"\(bound)\"} \(snapshot.syncDurationBuckets[index])\n"
-        }
-        text += "kechuang_sync_duration_seconds_bucket{le=\"+Inf\"} \(snapshot.syncDurationCount)\n"
-        text += "kechuang_sync_duration_seconds_sum \(snapshot.syncDurationSum)\n"
-        text += "kechuang_sync_duration_seconds_count \(snapshot.syncDurationCount)\n"
-        text += "# HELP kechuang_sync_entries_applied_total Log entries applied by periodic syncs, by origin.\n# TYPE kechuang_sync_entries_applied_total counter\n"
-        for (origin, count) in snapshot.applied.sorted(by: { $0.key < $1.key }) {
-            text += "kechuang_sync_entries_applied_total{\(Self.label("origin", origin))} \(count)\n"
-        }
-        text += "# HELP kechuang_verification_failures_total Origins whose sync failed, by kind (fork, signature, key, merkle, body, limit, transport, other).\n# TYPE kechuang_verification_failures_total counter\n"
-        for (kind, count) in snapshot.verificationFailures.sorted(by: { $0.key < $1.key }) {
-            text += "kechuang_verification_failures_total{\(Self.label("kind", kind))} \(count)\n"
-        }
+        text += Self.histogram(
+            "kechuang_sync_duration_seconds", labels: "", bounds: Self.syncBuckets, buckets: snapshot.syncDurationBuckets, sum: snapshot.syncDurationSum,
+            count: snapshot.syncDurationCount)
+        text += Self.counter("kechuang_sync_entries_applied_total", help: "Log entries applied by periodic syncs, by origin.", label: "origin", snapshot.applied)
+        text += Self.counter(
+            "kechuang_verification_failures_total", help: "Origins whose sync failed, by kind (fork, signature, key, merkle, body, limit, transport, other).",
+            label: "kind", snapshot.verificationFailures)
         var described: Set<String> = []
         for gauge in gauges {
             if described.insert(gauge.name).inserted {
@@ -131,6 +112,23 @@ public final class Metrics: Sendable {
             }
             text += "\(gauge.name)\(gauge.labels.isEmpty ? "" : "{\(gauge.labels)}") \(gauge.value)\n"
         }
+        return text
+    }
+
+    /// The lines of one histogram series (`labels` may be empty).
+    static func histogram(_ name: String, labels: String, bounds: [Double], buckets: [Int], sum: Double, count: Int) -> String {
+        let prefix = labels.isEmpty ? "" : labels + ","
+        var text = ""
+        for (index, bound) in bounds.enumerated() { text += "\(name)_bucket{\(prefix)le=\"\(bound)\"} \(buckets[index])\n" }
+        text += "\(name)_bucket{\(prefix)le=\"+Inf\"} \(count)\n"
+        text += "\(name)_sum\(labels.isEmpty ? "" : "{\(labels)}") \(sum)\n"
+        return text + "\(name)_count\(labels.isEmpty ? "" : "{\(labels)}") \(count)\n"
+    }
+
+    /// A counter with one label, its help and type first.
+    static func counter(_ name: String, help: String, label: String, _ values: [String: Int]) -> String {
+        var text = "# HELP \(name) \(help)\n# TYPE \(name) counter\n"
+        for (value, count) in values.sorted(by: { $0.key < $1.key }) { text += "\(name){\(Self.label(label, value))} \(count)\n" }
         return text
     }
 
