@@ -82,7 +82,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: ["API", "Catalog", "Compression", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "TestSupport"]),
-        .testTarget(name: "CLITests", dependencies: ["kechuang", "TestSupport", "JSON"], exclude: ["Fixtures"]),
+        .testTarget(name: "CLITests", dependencies: ["kechuang", "CLI", "TestSupport", "JSON"], exclude: ["Fixtures"]),
         .testTarget(
             name: "MatchTests", dependencies: ["API", "Catalog", "JSON", "MatchEvaluation", "Query", "SQLite", "Store", "TestSupport"], exclude: ["Evaluation"]),
         .testTarget(name: "SyncTests", dependencies: ["API", "Catalog", "Feed", "HTTPClient", "HTTPServer", "JSON", "Signing", "SQLite", "Store", "Sync", "TestSupport"]),

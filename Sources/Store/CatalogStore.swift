@@ -192,9 +192,10 @@ public actor CatalogStore {
     ///
     /// - Parameter republish: accept records that publish again a `contact` or `service_agent`
     ///   a redaction erased; without it each is a problem of the import (`FILE:LINE: contact: …`).
-    public func importProjects(from source: ImportSource, now: Date = Date(), republish: Bool = false) throws -> ImportReport {
+    public func importProjects(from source: ImportSource, now: Date = Date(), republish: Bool = false, progress: ImportProgress? = nil) throws -> ImportReport {
         var importer = ProjectImporter(connection: connection, origin: node.id, now: DateText.timestamp(now))
         importer.republish = republish
+        importer.progress = progress
         return try importer.run(source)
     }
 

@@ -36,6 +36,9 @@ struct OriginSync {
     let trust: TrustedOrigin
     let now: Date
     let makePuller: @Sendable (Peer) -> FeedPuller
+    /// Told, after each batch of pages is applied, the origin, the entries now held and the size
+    /// of the checkpoint being synced to (`SyncPipeline.progress`).
+    var progress: SyncProgress?
 
     var origin: String { trust.origin }
 
@@ -329,6 +332,7 @@ struct OriginSync {
         var counts = ApplyCounts()
         var laterPages: [Int: [LogEntry]] = [:]
         let steps = SyncPlan.pages(held: position.size, target: target.size)
+        var applied = 0
         // Two stages: the next pages are fetched, verified against the signed tree and decoded
         // while the current ones are written; errors surface in page order, when it is their turn.
         // Consecutive verified pages are written together (`Self.pagesPerTransaction`), whole.
@@ -380,6 +384,8 @@ struct OriginSync {
                 counts += try await local("\(origin): applying entries") {
                     try await store.applyVerified(origin: origin, pages: pages, trust: trust, now: now)
                 }
+                applied += pages.reduce(0) { $0 + $1.entries.count }
+                progress?(origin, position.size + applied, target.size)
             }
             budget.release(batchCost)
             batchCost = 0

@@ -5,6 +5,9 @@ import Feed
 import Signing
 public import Store
 
+/// Told, as an origin's entries are applied, the origin, the entries held and the size synced to.
+public typealias SyncProgress = @Sendable (_ origin: String, _ held: Int, _ target: Int) -> Void
+
 /// The inbound story of a node, one call per step: poll every peer's checkpoints.json (one
 /// conditional request each), verify what they offer for each origin this node trusts, fetch
 /// only the missing pages, verify each against the signed root before it is applied, apply it,
@@ -19,6 +22,8 @@ public struct SyncPipeline: Sendable {
     public var peerDeadline: Duration = .seconds(60)
     /// The bounds of every request (the largest body is set per kind of file).
     public var limits = HTTPClientLimits.default
+    /// Told how far each origin's sync got (`kechuang sync` shows it on a terminal).
+    public var progress: SyncProgress?
 
     public init(store: CatalogStore, client: HTTPClient) {
         self.store = store
@@ -74,11 +79,12 @@ public struct SyncPipeline: Sendable {
                 continue
             }
             let deadline = peerDeadline
-            let sync = OriginSync(
+            var sync = OriginSync(
                 store: store, trust: origin, now: now,
                 makePuller: { [client, policy, limits] peer in
                     FeedPuller(client: client, peer: peer, policy: policy, limits: limits, budget: deadline)
                 })
+            sync.progress = progress
             let (result, bad) = try await sync.run(offers: offers)
             report.origins.append(result)
             badPeers.merge(bad) { first, _ in first }

@@ -24,7 +24,10 @@ enum ExportCommand: Command {
             deploy/nginx/ has a configuration that serves such a directory.
             """,
         positionals: [("DIR", "The directory to write (created if needed).")],
-        options: [OptionSpec(name: "--mirror", value: "URL", help: "A base URL that serves the same files, listed in the manifest.", repeatable: true)],
+        options: [
+            OptionSpec(name: "--mirror", value: "URL", help: "A base URL that serves the same files, listed in the manifest.", repeatable: true),
+            OptionSpec.flag("--quiet", "No progress line (it is shown only on a terminal anyway)."),
+        ],
         minPositionals: 1, maxPositionals: 1)
 
     static func run(_ context: Context) async throws {
@@ -34,10 +37,17 @@ enum ExportCommand: Command {
         try await NodeKeys.publish(store, context.data, now: context.now, mirrors: mirrors.isEmpty ? nil : mirrors)
         let feed = try FeedReader(path: context.data.database)
         var writer = ExportWriter(root: target)
-        for origin in try feed.origins() {
+        let progress = TerminalProgress(label: "export", unit: "entries", quiet: context.arguments.flag("--quiet"))
+        defer { progress?.finish() }
+        let origins = try feed.origins()
+        let total = try origins.reduce(0) { $0 + (try feed.checkpoint(origin: $1)?.size ?? 0) }
+        var done = 0
+        for origin in origins {
             guard let checkpoint = try feed.checkpoint(origin: origin) else { continue }
             let size = checkpoint.size
             for page in 0..<(size + Feed.pageSize - 1) / Feed.pageSize {
+                done += min(Feed.pageSize, size - page * Feed.pageSize)
+                progress?.update(done: done, share: total > 0 ? Double(done) / Double(total) : nil, bytes: writer.bytes)
                 let width = min(Feed.pageSize, size - page * Feed.pageSize)
                 for resource in [FeedPath.Resource.page(origin: origin, page: page, width: width), .bodies(origin: origin, page: page, width: width)] {
                     guard let file = try feed.file(resource) else { continue }
@@ -67,6 +77,8 @@ enum ExportCommand: Command {
 struct ExportWriter {
     let root: String
     var written = 0
+    /// Bytes of the files written.
+    var bytes = 0
     var unchanged = 0
     var removed = 0
     /// Every path this export wrote or found unchanged.
@@ -83,6 +95,7 @@ struct ExportWriter {
         try files.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try AtomicFile.write(bytes, to: target, mode: 0o644, replacing: true, sync: false)
         written += 1
+        self.bytes += bytes.count
     }
 }
 

@@ -27,6 +27,7 @@ enum ImportCommand: Command {
         options: [
             OptionSpec(name: "--format", value: "FORMAT", help: "json or csv (default: from the extension, else sniffed)."),
             OptionSpec(name: "--encoding", value: "ENCODING", help: "auto (default), utf-8 or gb18030."),
+            OptionSpec.flag("--quiet", "No progress line (it is shown only on a terminal anyway)."),
             .flag("--republish", "Publish again a contact or service agent that a redaction erased (the person agreed)."),
             .flag("--json", "Print the summary as JSON."),
         ],
@@ -50,8 +51,13 @@ enum ImportCommand: Command {
             throw CLIError.usage("import: \(path): no such readable file")
         }
         let store = try CatalogStore(path: context.data.database)
+        let progress = TerminalProgress(label: "import", unit: "records", quiet: arguments.flag("--quiet"))
+        var tell: ImportProgress?
+        if let progress { tell = { records, share in progress.update(done: records, share: share) } }
+        defer { progress?.finish() }
         let report = try await store.importProjects(
-            from: .file(path, format: format, encoding: encoding), now: context.now, republish: arguments.flag("--republish"))
+            from: .file(path, format: format, encoding: encoding), now: context.now, republish: arguments.flag("--republish"), progress: tell)
+        progress?.finish()
         try await NodeKeys.publish(store, context.data, now: context.now)
         if arguments.flag("--json") {
             context.out.json([

@@ -36,6 +36,7 @@ enum SyncCommand: Command {
         options: [
             OptionSpec(name: "--peer", value: "ID", help: "Sync with this peer only (ignores its circuit breaker).", repeatable: true),
             .flag("--json", "Print the report as JSON."),
+            .flag("--quiet", "No progress line (it is shown only on a terminal anyway)."),
         ])
 
     static func run(_ context: Context) async throws {
@@ -47,8 +48,16 @@ enum SyncCommand: Command {
         }
         let client = HTTPClient(maxConcurrent: 16)
         defer { client.shutdown() }
-        let report = try await SyncPipeline(store: store, client: client)
-            .run(only: only.isEmpty ? nil : only, ignoreBreaker: !only.isEmpty, now: context.now)
+        var pipeline = SyncPipeline(store: store, client: client)
+        // On a terminal, a long sync (a first one above all) says how far each origin got.
+        let progress = TerminalProgress(label: "sync", unit: "entries", quiet: context.arguments.flag("--quiet") || context.arguments.flag("--json"))
+        if let progress {
+            pipeline.progress = { origin, held, target in
+                progress.update(done: held, share: target > 0 ? Double(held) / Double(target) : nil, detail: origin)
+            }
+        }
+        let report = try await pipeline.run(only: only.isEmpty ? nil : only, ignoreBreaker: !only.isEmpty, now: context.now)
+        progress?.finish()
         try await NodeKeys.publish(store, context.data, now: Date())
         print(report, context: context)
         if report.failed {

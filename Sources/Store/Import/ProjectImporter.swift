@@ -3,6 +3,14 @@ import Foundation
 import JSON
 import SQLite
 
+/// Told the records read so far and the share of the input read (0–1, nil when unknown).
+public typealias ImportProgress = @Sendable (_ records: Int, _ share: Double?) -> Void
+
+/// How often an import says how far it got.
+enum ImportProgressRate {
+    static let every = 1_000
+}
+
 /// Runs one import: reads records, validates every one, and writes them in a single transaction
 /// that commits only when no record had a problem.
 ///
@@ -16,6 +24,9 @@ struct ProjectImporter {
     var maxIssues = 1000
     /// Accept records that publish again a `contact` or `service_agent` a redaction erased.
     var republish = false
+    /// Told the records read so far and the share of the input read (nil when unknown), every
+    /// `ImportProgressRate.every` records and at the end.
+    var progress: ImportProgress?
 
     /// Per-record limits: a record is a few kilobytes; a megabyte is a broken file.
     static let limits = JSONParser.Limits(maxBytes: 1 << 20, maxDepth: 16, maxStringBytes: 256 << 10, maxNumberLength: 40)
@@ -33,10 +44,14 @@ struct ProjectImporter {
     private func read(_ source: ImportSource, decodedFallback: Bool) throws -> ImportReport {
         var state = State(name: source.name, maxIssues: maxIssues, writer: try RecordWriter(connection: connection, origin: origin))
         state.republish = republish
+        state.progress = progress
+        defer { progress?(state.report.total, 1) }
         switch source.content {
         case .file(let path):
             let format = source.format ?? Self.format(fromName: path)
             if format == .json, !decodedFallback, source.encoding != .gb18030 {
+                // A file's size, for the share read (an unreadable size only costs the estimate).
+                state.inputBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil  // only the progress estimate needs it
                 try importJSON(try JSONArrayStreamReader(path: path, limits: Self.limits), &state)
             } else {
                 guard let data = FileManager.default.contents(atPath: path) else {
@@ -73,6 +88,7 @@ struct ProjectImporter {
                 return
             }
             guard let element else { return }
+            state.bytesRead += element.bytes.count
             state.record(element.value, line: element.line, origin: origin, now: now) { path in
                 JSONLocator.line(of: path, in: element.bytes, firstLine: element.line) ?? element.line
             }
@@ -95,6 +111,7 @@ struct ProjectImporter {
             state.issue(line: headerRow.line, field: "(header)", problem: error.description)
             return
         }
+        state.rowCount = rows.count - 1
         for row in rows.dropFirst() where !state.isFull {
             if row.fields.count > header.count {
                 state.issue(line: row.line, field: "(row)", problem: "has \(row.fields.count) cells; the header has \(header.count)")
@@ -131,6 +148,11 @@ struct ProjectImporter {
         var issues: [ImportIssue] = []
         var firstLineOfID: [String: Int] = [:]
         var republish = false
+        var progress: ImportProgress?
+        /// Bytes of records read, of `inputBytes` (a JSON file), or the rows of a CSV input.
+        var bytesRead = 0
+        var inputBytes: Int?
+        var rowCount: Int?
 
         var isFull: Bool { issues.count >= maxIssues }
 
@@ -149,6 +171,10 @@ struct ProjectImporter {
             _ value: JSONValue, line: Int, origin: String, now: String, lineOf: ([JSONPathComponent]) -> Int
         ) {
             report.total += 1
+            if let progress, report.total % ImportProgressRate.every == 0 {
+                let share = rowCount.map { Double(report.total) / Double(max($0, 1)) } ?? inputBytes.map { Double(bytesRead) / Double(max($0, 1)) }
+                progress(report.total, share.map { min(1, $0) })
+            }
             let project: Project
             do {
                 project = try ProjectDecoder(mode: .importing(origin: origin)).decode(value)
