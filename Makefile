@@ -64,8 +64,11 @@ build: deps-build
 release: deps-build
 	$(SWIFT) build -c release
 
+# The Debian package is built before the tests run (DebPackageTests installs it): its static
+# release build would otherwise take both cores from the tests running in parallel.
 test: deps-test
 	$(SWIFT) build --build-tests
+	@SWIFT=$(SWIFT) scripts/deb.sh .build-deb > /dev/null
 	$(SWIFT) test --skip-build
 
 demo: deps-demo release
