@@ -79,7 +79,7 @@ public struct RoadshowPlanner: Sendable {
         public let candidates: [Int]
     }
 
-    /// The conference's layout (DOMAIN.md): four industry sessions and an overseas one, 133
+    /// The conference's layout (the conference's figures, README "What it is"): four industry sessions and an overseas one, 133
     /// slots over two days.
     public static func defaultLayout(date: String) -> [SessionLayout] {
         let second = DateText.adding(days: 1, to: date) ?? date

@@ -38,7 +38,7 @@ extension Vocabulary {
     public static var codeList: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
-/// The four kinds of project of the exchange (DOMAIN.md).
+/// The four kinds of project of the exchange (the conference's figures, README "What it is").
 public enum ProjectKind: String, Vocabulary {
     case achievement, technology, challenge, finance
 
@@ -216,7 +216,7 @@ public enum IPStatus: String, Vocabulary {
     }
 }
 
-/// Financial products offered to projects (DOMAIN.md: loans, funds, insurance).
+/// Financial products offered to projects (the conference's figures, README "What it is": loans, funds, insurance).
 public enum FinanceProductType: String, Vocabulary {
     case loan, ipPledgeLoan = "ip_pledge_loan", fund, insurance, guarantee
 

@@ -8,7 +8,7 @@ enum ExportCommand: Command {
     static let spec = CommandSpec(
         name: "export",
         summary: "Write the feed as static files laid out like its HTTP paths (for nginx, a CDN, a mirror).",
-        usage: "DIR [--mirror URL]",
+        usage: "DIR [--mirror URL] [--quiet]",
         discussion: """
             Writes .well-known/kechuang/node.json, feeds/checkpoints.json and, for every origin the
             node holds, feeds/ORIGIN/{checkpoint.json, keys.json, page-roots/SIZE.json,

@@ -10,11 +10,15 @@ enum GenerateCommand: Command {
         usage: "--region REGION --count N --seed S --out FILE",
         discussion: """
             Writes a JSON array that `import` reads as it is. The kinds follow the conference's
-            selection (DOMAIN.md): at --count 4670 exactly 2,430 achievements, 1,565 technologies,
-            624 challenges and 51 finance products (43 loans, 5 funds, 3 insurance); other counts in
-            the same proportions (largest remainder). The same region, count and seed always give
-            the same bytes. Records are valid for years. Streamed: a million records never sit in
-            memory at once.
+            selection (README, "What it is"): at --count 4670 exactly 2,430 achievements, 1,565
+            technologies, 624 challenges and 51 finance products (43 loans, 5 funds, 3
+            insurance); other counts in the same proportions (largest remainder). The same
+            region, count and seed always give the same bytes. Records are valid for years.
+            Streamed: a million records never sit in memory at once.
+
+            The records' ids are of origin REGION (REGION:gSEED-NNNNNNN), so only a node whose
+            id is REGION imports them: generate with --region set to the node's id (a node
+            imports only its own records).
             """,
         options: [
             OptionSpec(name: "--region", value: "REGION", help: "Region of the organisations, e.g. sichuan."),

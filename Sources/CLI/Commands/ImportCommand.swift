@@ -8,7 +8,7 @@ enum ImportCommand: Command {
     static let spec = CommandSpec(
         name: "import",
         summary: "Import records from a JSON array or CSV file, all or nothing.",
-        usage: "FILE [--format json|csv] [--encoding auto|utf-8|gb18030] [--republish] [--json]",
+        usage: "FILE [--format json|csv] [--encoding auto|utf-8|gb18030] [--republish] [--json] [--quiet]",
         discussion: """
             FILE is a JSON array of records or a CSV file with a header row (columns in
             protocols/README.md). Text may be UTF-8 (with or without BOM) or GB18030, as Chinese

@@ -95,7 +95,7 @@ enum SearchCommand: Command {
     static let spec = CommandSpec(
         name: "search",
         summary: "Search the catalog (Chinese, Traditional or Simplified, and mixed terms such as 50MW).",
-        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--stage STAGE] [--trl RANGE] [--limit N] [--unified] [--federated [--deadline SECONDS]] [--json]",
+        usage: "QUERY [--kind KIND] [--industry INDUSTRY] [--region REGION] [--origin ORIGIN] [--stage STAGE] [--trl RANGE] [--sort relevance|recency|title] [--limit N] [--cursor CURSOR] [--include-expired] [--facets] [--unified] [--federated [--deadline SECONDS]] [--json]",
         discussion: """
             Every term must match the title, summary, keywords or organisation. Terms are folded:
             先進 finds 先进, ＯＲＣ finds ORC; one- and two-character terms (毫米, 光) work too.
@@ -209,7 +209,7 @@ enum ListCommand: Command {
     static let spec = CommandSpec(
         name: "list",
         summary: "List records, filtered, by title (pinyin order) or most recently updated.",
-        usage: "[--kind KIND] [--industry INDUSTRY] [--region REGION] [--origin ORIGIN] [--stage STAGE] [--sort title|recency] [--limit N] [--unified] [--json]",
+        usage: "[--kind KIND] [--industry INDUSTRY] [--region REGION] [--origin ORIGIN] [--stage STAGE] [--trl RANGE] [--sort title|recency] [--limit N] [--cursor CURSOR] [--include-expired] [--facets] [--unified] [--json]",
         options: SearchOptions.filters + [
             OptionSpec(name: "--sort", value: "ORDER", help: "title (default, pinyin order) or recency.")
         ])

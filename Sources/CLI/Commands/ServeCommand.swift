@@ -12,7 +12,7 @@ enum ServeCommand: Command {
     static let spec = CommandSpec(
         name: "serve",
         summary: "Serve the feed, the catalog and the admin API over HTTP until SIGINT or SIGTERM.",
-        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--idle-timeout SECONDS] [--head-timeout SECONDS] [--body-timeout SECONDS] [--body-min-rate BYTES] [--max-body-bytes N] [--mirror URL] [--log-format plain|json]",
+        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--idle-timeout SECONDS] [--head-timeout SECONDS] [--body-timeout SECONDS] [--body-min-rate BYTES] [--max-body-bytes N] [--mirror URL] [--lexicon FILE] [--log-format plain|json]",
         discussion: """
             Serves the signed feed of every origin the node holds (protocols/feed.md: manifest,
             checkpoints, pages, bodies, page roots, proofs), public catalog reads (/v1/search,
@@ -26,8 +26,8 @@ enum ServeCommand: Command {
             peers without a direct route can sync them through it. CLI commands keep working while
             it runs (import, redact, export, sync, …), and their writes are served at once. The checkpoint is re-issued before
             it expires (checked every minute, re-signed daily). SIGINT or SIGTERM stops it
-            gracefully: no new connections, requests in flight finish, a sync in progress is
-            cancelled, and the process exits once it has stopped. protocols/openapi.yaml
+            gracefully: no new connections, requests in flight get up to 10 s to finish, a sync
+            in progress is cancelled, and the process exits once it has stopped. protocols/openapi.yaml
             describes the API.
             It refuses to start (exit 1) while the data directory, DIR/keys, a key, the admin
             token or the database is writable by group or others, naming the file and its mode,

@@ -10,7 +10,7 @@ enum SyncCommand: Command {
     static let spec = CommandSpec(
         name: "sync",
         summary: "Pull the peers' feeds once: verify, apply, merge. Exits 1 if any peer failed.",
-        usage: "[--peer ID] [--json]",
+        usage: "[--peer ID] [--json] [--quiet]",
         discussion: """
             One conditional request per peer for its checkpoints.json (an unchanged peer costs one
             304), then for every origin this node trusts: the offered checkpoints are verified

@@ -1,6 +1,6 @@
 /// A deterministic generator of realistic catalog records, for demos, tests and benchmarks.
 ///
-/// Records follow the conference's mix of kinds (DOMAIN.md: 2,430 achievements, 1,565
+/// Records follow the conference's mix of kinds (the conference's figures, README "What it is": 2,430 achievements, 1,565
 /// technologies, 624 challenges and 51 financial products of 4,670; the products 43 loans, 5 funds
 /// and 3 insurance), split for any count by the largest-remainder method and interleaved by a
 /// smooth weighted round-robin, so any prefix of the sequence has about the same mix. Titles,
@@ -19,7 +19,7 @@
 /// Generation streams: each call to `next()` builds one record in constant memory, so a run of a
 /// million records never holds them all.
 public struct CatalogGenerator: Sendable {
-    /// The conference's selection (DOMAIN.md), in `ProjectKind.allCases` order.
+    /// The conference's selection (the conference's figures, README "What it is"), in `ProjectKind.allCases` order.
     private static let kindWeights: [(ProjectKind, Int)] = [
         (.achievement, 2430), (.technology, 1565), (.challenge, 624), (.finance, 51),
     ]

@@ -15,7 +15,7 @@ struct RecordComposer: Sendable {
         var thing: String { isProduct ? item.name : item.name + "技术" }
     }
 
-    /// Roadshow sessions of the conference (DOMAIN.md): four industry sessions and an overseas one.
+    /// Roadshow sessions of the conference (the conference's figures, README "What it is"): four industry sessions and an overseas one.
     static let sessionTags: [String] = [
         "tianfu-2024/electronics-equipment", "tianfu-2024/food-energy-chemical", "tianfu-2024/materials-health",
         "tianfu-2024/agriculture", "tianfu-2024/overseas",
