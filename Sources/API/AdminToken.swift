@@ -82,11 +82,11 @@ public final class AdminToken: Sendable {
     /// when it is absent. A file that does not read authorises nobody (and `token list` says why).
     public func staffTokens() -> [StaffToken] {
         // A missing or unreadable file has no modification time: no staff token authorises.
-        let modified = (try? FileManager.default.attributesOfItem(atPath: staffPath))?[.modificationDate] as? Date
+        let modified = (try? FileManager.default.attributesOfItem(atPath: staffPath))?[.modificationDate] as? Date  // no file: no staff token
         guard let modified else { return [] }
         if let tokens = staffCache.withLock({ $0.modified == modified ? $0.tokens : nil }) { return tokens }
         // A damaged file authorises no one rather than someone: `token list` reports the error.
-        let tokens = (try? Self.readStaff(staffPath)) ?? []  // see the line above
+        let tokens = (try? Self.readStaff(staffPath)) ?? []  // damaged: authorises no one (token list reports it)
         staffCache.withLock { $0 = (modified, tokens) }
         return tokens
     }
