@@ -226,8 +226,8 @@ func pythonWithCryptography() -> String? {
         let prefix = cli.data.file("nginx")
         try FileManager.default.createDirectory(atPath: prefix + "/logs", withIntermediateDirectories: true)
         let site = try String(contentsOfFile: Repository.root + "/deploy/nginx/kechuang-export.conf", encoding: .utf8)
-            .replacingOccurrences(of: "listen LISTEN;", with: "listen 127.0.0.1:\(port);")
-            .replacingOccurrences(of: "root ROOT;", with: "root \(export);")
+            .replacingOccurrences(of: "listen 8080;", with: "listen 127.0.0.1:\(port);")
+            .replacingOccurrences(of: "root /var/www/kechuang;", with: "root \(export);")
         let configuration = """
             daemon off;
             worker_processes 1;
