@@ -25,9 +25,17 @@ import Testing
         let root = Repository.root
         var documents = ["README.md"]
         documents += try FileManager.default.contentsOfDirectory(atPath: root + "/protocols").filter { $0.hasSuffix(".md") }.map { "protocols/" + $0 }
-        for document in documents {
+        for document in documents + ["deploy/nginx/README.md"] {
             let text = try String(contentsOfFile: root + "/" + document, encoding: .utf8)
             #expect(!text.contains("DOMAIN.md") && !text.contains("DESIGN.md"), "\(document)")
+            // Every relative link leads to a file or directory of the repository.
+            for match in text.matches(of: /\]\(([^)#\s]+)/) {
+                let target = String(match.1)
+                guard !target.hasPrefix("http") else { continue }
+                let base = (document as NSString).deletingLastPathComponent
+                let path = ((root + "/" + base + "/" + target) as NSString).standardizingPath
+                #expect(FileManager.default.fileExists(atPath: path), "\(document) links to \(target), which is not in the repository")
+            }
         }
     }
 }
