@@ -10,14 +10,9 @@ import Testing
     /// nodes; `deals_digest` and the funnel agree on all three; the HTTP answers are the CLI's.
     @Test(.timeLimit(.minutes(5)))
     func aDealRecordedByTwoRegionsMergesIntoOneOnEveryNode() throws {
-        let nodes = try ["sichuan", "beijing", "chongqing"].map { try FederationNode($0) }
+        let nodes = try FederationNode.threeRegions()
         defer { nodes.forEach { $0.stop() } }
         let (sichuan, beijing, chongqing) = (nodes[0], nodes[1], nodes[2])
-        for node in nodes { try node.serve() }
-        for node in nodes {
-            for other in nodes where other !== node { try node.peer(other) }
-        }
-        for node in nodes { _ = try node.sync() }
 
         let digestBefore = try chongqing.stats()["catalog_digest"]
         let created = try chongqing.cli.run(

@@ -59,6 +59,18 @@ final class FederationNode {
 
     func stats() throws -> JSONValue { try cli.json("stats", "--json") }
 
+    /// The three regions' nodes (with their samples and `generated` projects each), serving,
+    /// each pinning and pulling the other two, synced once. The caller stops them.
+    static func threeRegions(generated: Int = 0) throws -> [FederationNode] {
+        let nodes = try ["sichuan", "beijing", "chongqing"].map { try FederationNode($0, generated: generated) }
+        for node in nodes { try node.serve() }
+        for node in nodes {
+            for other in nodes where other !== node { try node.peer(other) }
+        }
+        for node in nodes { _ = try node.sync() }
+        return nodes
+    }
+
     /// The size of the checkpoint the node serves for its own origin (its writes are served at once).
     func logSize() throws -> Int {
         let checkpoint = try JSONParser.parse(Array(try get("/feeds/\(id)/checkpoint.json").utf8))

@@ -10,14 +10,9 @@ import Testing
     /// a malformed plan file is refused with its line and nothing is published.
     @Test(.timeLimit(.minutes(5)))
     func aPlanPublishedOnSichuanIsTheSameAgendaOnEveryNode() throws {
-        let nodes = try ["sichuan", "beijing", "chongqing"].map { try FederationNode($0, generated: 60) }
+        let nodes = try FederationNode.threeRegions(generated: 60)
         defer { nodes.forEach { $0.stop() } }
         let (sichuan, beijing, chongqing) = (nodes[0], nodes[1], nodes[2])
-        for node in nodes { try node.serve() }
-        for node in nodes {
-            for other in nodes where other !== node { try node.peer(other) }
-        }
-        for node in nodes { _ = try node.sync() }
 
         // Plan from the synced catalog: deterministic, every session filled from several regions.
         let draft = sichuan.cli.data.file("plan.json")
