@@ -31,8 +31,17 @@ import Testing
                 "service_agent": ["name": .string(WebPageTests.name), "organization": .string(WebPageTests.payload), "phone": "13912345678"],
                 "valid_through": "2035-12-31", "trl": 6, "cooperation": ["licence"],
             ]
+            let challenge: JSONValue = [
+                "id": "bj-hostile-2", "kind": "challenge", "title": .string("毫米波难题 " + WebPageTests.payload), "summary": .string(WebPageTests.payload),
+                "industry": "electronics", "keywords": [.string(WebPageTests.keyword)],
+                "organization": ["name": .string(WebPageTests.payload), "type": "enterprise", "region": "beijing"],
+                "problem": .string(WebPageTests.payload),
+                "targets": [["metric": .string(WebPageTests.payload), "comparator": "<=", "value": "1", "unit": #"<b>"'</b>"#]],
+                "budget": ["min": "100000", "max": "500000"], "valid_through": "2035-12-31",
+            ]
             let file = beijing.cli.data.file("hostile.json")
-            try ("[" + JSONWriter.string(record, pretty: false) + "]\n").write(toFile: file, atomically: true, encoding: .utf8)
+            try ("[" + JSONWriter.string(record, pretty: false) + ",\n" + JSONWriter.string(challenge, pretty: false) + "]\n")
+                .write(toFile: file, atomically: true, encoding: .utf8)
             let imported = try beijing.cli.run("import", file)
             try #require(imported.status == 0, "\(imported.stderr)")
             for node in [sichuan, beijing, chongqing] { try node.serve() }
@@ -63,7 +72,8 @@ import Testing
 
     static let pages: [(name: String, path: String)] = [
         ("search", "/?q=%E6%AF%AB%E7%B1%B3%E6%B3%A2"), ("search-traditional", "/?q=%E5%85%88%E9%80%B2%E6%AF%AB%E7%B1%B3%E6%B3%A2"),
-        ("project", "/p/sichuan:sc-tech-001"), ("project-hostile", "/p/beijing:bj-hostile-1"), ("matches", "/matches"),
+        ("project", "/p/sichuan:sc-tech-001"), ("project-hostile", "/p/beijing:bj-hostile-1"),
+        ("project-hostile-challenge", "/p/beijing:bj-hostile-2"), ("matches", "/matches"),
         ("roadshows", "/roadshows"), ("roadshow", "/roadshows/sichuan:~roadshow.web-2026"), ("deals", "/deals"), ("status", "/status"),
         ("import", "/import"),
     ]
@@ -101,6 +111,8 @@ import Testing
         }
         let hostile = try Self.fetch(base + "/p/beijing:bj-hostile-1").body
         #expect(hostile.contains("&lt;script&gt;window.__xss=1&lt;/script&gt;&quot;&#39;&lt;/textarea&gt;"), "shown escaped")
+        let challenge = try Self.fetch(base + "/p/beijing:bj-hostile-2").body
+        #expect(challenge.contains("技术难题") && challenge.contains("&lt;b&gt;&quot;&#39;&lt;/b&gt;"), "the challenge's problem and targets, escaped")
         for asset in ["/static/kechuang.css", "/static/kechuang.js"] {
             let file = try Self.fetch(base + asset)
             #expect(file.status == 200 && file.headers["content-type"]?.hasPrefix(asset.hasSuffix("css") ? "text/css" : "text/javascript") == true)

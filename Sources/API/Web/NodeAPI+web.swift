@@ -294,7 +294,52 @@ extension NodeAPI {
             ("关键词", HTML.escape(project.keywords.joined(separator: "、"))), ("简介", HTML.escape(project.summary)),
             ("详细说明", project.description.map(HTML.escape)), ("联系人", contactText), ("科服保姆", agentText),
             ("路演场次", HTML.escape(project.sessions.joined(separator: "、"))),
+        ] + detailRows(project.details)
+    }
+
+    /// The rows of a kind's own fields, each value escaped.
+    static func detailRows(_ details: Details) -> [(String, String?)] {
+        switch details {
+        case .supply(let supply): supplyRows(supply)
+        case .challenge(let challenge): challengeRows(challenge)
+        case .finance(let finance): financeRows(finance)
+        }
+    }
+
+    static func supplyRows(_ supply: Supply) -> [(String, String?)] {
+        let price = supply.price.map { price in
+            [price.mode.label, price.amount, price.min.map { "≥ \($0)" }, price.max.map { "≤ \($0)" }, price.currency].compactMap { $0 }.joined(separator: " ")
+        }
+        return [
+            ("合作方式", HTML.escape(supply.cooperation.map(\.label).joined(separator: "、"))),
+            ("知识产权", HTML.escape(supply.ip.map { "\($0.type.label) \($0.number)（\($0.status.label)）" }.joined(separator: "；"))),
+            ("价格", price.map(HTML.escape)),
         ]
+    }
+
+    static func challengeRows(_ challenge: Challenge) -> [(String, String?)] {
+        [
+            ("技术难题", HTML.escape(challenge.problem)),
+            ("指标", HTML.escape(challenge.targets.map { "\($0.metric) \($0.comparator.rawValue) \($0.value)\($0.unit.map { " \($0)" } ?? "")" }.joined(separator: "；"))),
+            ("预算", challenge.budget.map { HTML.escape(amount($0)) }),
+            ("截止日期", challenge.deadline.map(HTML.escape)),
+            ("期望合作方式", HTML.escape(challenge.wantedModes.map(\.label).joined(separator: "、"))),
+        ]
+    }
+
+    static func financeRows(_ finance: Finance) -> [(String, String?)] {
+        [
+            ("产品类型", HTML.escape(finance.productType.label)), ("提供方", HTML.escape(finance.provider)),
+            ("额度", finance.amount.map { HTML.escape(amount($0)) }),
+            ("期限", finance.term.map { HTML.escape("\($0.minMonths.map { "\($0)" } ?? "")–\($0.maxMonths.map { "\($0)" } ?? "") 个月") }),
+            ("适用行业", HTML.escape(finance.eligibleIndustries.map(\.label).joined(separator: "、"))),
+            ("适用阶段", HTML.escape(finance.eligibleStages.map(\.label).joined(separator: "、"))),
+            ("适用地区", HTML.escape(finance.eligibleRegions.map(\.label).joined(separator: "、"))),
+        ]
+    }
+
+    static func amount(_ range: AmountRange) -> String {
+        "\(range.min ?? "")–\(range.max ?? "") \(range.currency)"
     }
 
     // MARK: Matches
