@@ -78,7 +78,7 @@ public enum RedactionMarker {
 
     /// The `redacted_by` of a marker line, or nil when the line is not a marker.
     public static func redactedBy(_ line: ArraySlice<UInt8>) -> Int? {
-        guard line.count < 200, let value = try? JSONParser.parse(line), value["type"]?.stringValue == type,
+        guard line.count < 200, let value = try? JSONParser.parse(line), value["type"]?.stringValue == type,  // a line that does not parse is not a marker
             let seq = value["redacted_by"]?.intValue, seq >= 0, bytes(redactedBy: seq) == Array(line)
         else { return nil }
         return seq

@@ -105,7 +105,7 @@ extension Merge {
             return .failure(Refusal(decision: .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not JSON: \(error.message)")))
         }
         // A value JCS cannot write (a number out of its range) is not in canonical form either.
-        guard (try? JCS.canonicalize(value)) == body else {
+        guard (try? JCS.canonicalize(value)) == body else {  // no canonical form (see above): not canonical, ignored with that reason
             return .failure(Refusal(decision: .ignore(reason: "entry \(entry.seq): body of \(entry.id) is not in canonical form (RFC 8785)")))
         }
         return .success(value)
