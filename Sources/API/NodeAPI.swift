@@ -525,6 +525,8 @@ public struct NodeAPI: HTTPHandler {
             (status, message, details) = (error.status, error.message, error.details)
         case let error as StoreError where error.isNotFound:
             (status, message) = (404, error.description)
+        case let error as StoreError where error.isHeld:
+            (status, message) = (409, error.description)
         case let error as StoreError where error.isTooLarge:
             (status, message) = (413, error.description)
         case let error as StoreError where error.isBadInput:

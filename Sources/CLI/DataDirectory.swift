@@ -9,6 +9,8 @@ import Foundation
 /// DIR/keys/checkpoint-N.key  online checkpoint key N (PEM, mode 0600)
 /// DIR/keys/checkpoint-N.pub
 /// DIR/admin.token            bearer token of the admin API (mode 0600)
+/// DIR/staff.tokens           staff tokens' names and hashes (mode 0600)
+/// DIR/kechuang.lock          held (flock) by every command using DIR; restore needs it alone
 /// ```
 ///
 /// DIR and DIR/keys are mode 0700 and the database (with its `-wal` and `-shm`) 0600: the
@@ -23,6 +25,9 @@ struct DataDirectory {
     var adminToken: String { path + "/admin.token" }
     /// The staff tokens' names and hashes (`kechuang token add`).
     var staffTokens: String { path + "/staff.tokens" }
+    /// Locked shared by every command that uses the directory (`serve` for its whole run) and
+    /// exclusively by `restore`, which replaces the database under them.
+    var lockFile: String { path + "/kechuang.lock" }
     func checkpointKey(_ number: Int) -> String { keys + "/checkpoint-\(number).key" }
     func checkpointPublicKey(_ number: Int) -> String { keys + "/checkpoint-\(number).pub" }
 
@@ -41,6 +46,35 @@ struct DataDirectory {
         throw CLIError.usage(
             "\(path) belongs to \(owner) (uid \(status.st_uid)), and this is \(Self.userName(me) ?? "uid \(me)"): files written now would be "
                 + "unreadable by the node's owner. Run it as the owner: \(command)")
+    }
+
+    /// An open lock of the directory, released when dropped (or when the process ends).
+    final class Lock {
+        private let descriptor: Int32
+        init(_ descriptor: Int32) { self.descriptor = descriptor }
+        deinit { close(descriptor) }
+    }
+
+    /// Locks the directory: shared, as every command that uses it does, or exclusive, as
+    /// `restore` does. Never waits: a lock held the other way is an error naming what to do.
+    /// Nil when the directory does not exist (there is nothing to lock yet).
+    func lock(exclusive: Bool) throws -> Lock? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let descriptor = unsafe open(lockFile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            throw CLIError.failure("cannot open \(lockFile): \(unsafe String(cString: strerror(errno)))")
+        }
+        let lock = Lock(descriptor)
+        guard flock(descriptor, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0 else {
+            guard errno == EWOULDBLOCK else { throw CLIError.failure("cannot lock \(lockFile): \(unsafe String(cString: strerror(errno)))") }
+            if exclusive {
+                throw CLIError.failure(
+                    "\(path) is in use by a running kechuang (serve, or another command holds \(lockFile)): stop it first "
+                        + "(systemctl stop kechuang), then restore")
+            }
+            throw CLIError.failure("\(path) is being restored (kechuang restore holds \(lockFile)); run this again when it has finished")
+        }
+        return lock
     }
 
     /// The name of user `uid`, nil when there is none.

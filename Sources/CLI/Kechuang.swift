@@ -17,7 +17,8 @@ public enum Kechuang {
             DealShowCommand.self, DealListCommand.self, FunnelCommand.self, RoadshowPlanCommand.self, RoadshowPublishCommand.self,
             RoadshowWithdrawCommand.self, RoadshowShowCommand.self, RoadshowListCommand.self, DeleteCommand.self, RedactCommand.self, DumpCommand.self, StatsCommand.self,
             PeerAddCommand.self, PeerListCommand.self, PeerStatusCommand.self, PeerRemoveCommand.self, TrustCommand.self,
-            TrustRemoveCommand.self, SyncCommand.self, ServeCommand.self, ExportCommand.self, VerifyCommand.self,
+            TrustRemoveCommand.self, SyncCommand.self, ServeCommand.self, ExportCommand.self, VerifyCommand.self, BackupCommand.self,
+            RestoreCommand.self,
         ]
     }
 
@@ -97,7 +98,13 @@ public enum Kechuang {
             let context = Context(
                 arguments: parsed, data: DataDirectory.resolve(parsed), out: out, err: err, now: Date(),
                 invocation: leadingData + words)
-            if !Self.withoutDataDirectory.contains(command.spec.name) { try context.data.requireOwner(invocation: leadingData + words) }
+            var lock: DataDirectory.Lock?
+            if !Self.withoutDataDirectory.contains(command.spec.name) {
+                try context.data.requireOwner(invocation: leadingData + words)
+                // restore takes the lock itself, exclusively.
+                if command.spec.name != RestoreCommand.spec.name { lock = try context.data.lock(exclusive: false) }
+            }
+            defer { withExtendedLifetime(lock) {} }
             try await command.run(context)
             return 0
         } catch {

@@ -39,11 +39,14 @@ enum NodeKeys {
 
     /// Signs a checkpoint of the node's log if one is due (after a write, or daily).
     ///
-    /// Runs isolated to the store, so the admin API can call it inside its write.
+    /// Runs isolated to the store, so the admin API can call it inside its write. While a
+    /// restore hold lasts nothing is due (the commands that merely keep the checkpoint current,
+    /// sync, export, serve, go on); `force` (a key rotation) is refused then (`StoreError.held`).
     @discardableResult
     static func publish(
         _ store: isolated CatalogStore, _ data: DataDirectory, now: Date, force: Bool = false, mirrors: [String]? = nil
     ) throws -> Checkpoint? {
+        if !force, try store.restoreHold() != nil { return nil }
         let size = try store.logSize()
         let key = try signingKey(data, statements: try store.keyStatements(), origin: store.node.id, size: size)
         return try store.publish(key: key, rootKey: try rootPublicKey(data), mirrors: mirrors, now: now, force: force)

@@ -46,6 +46,10 @@ public struct FeedAuditor<Source: FeedSource> {
     public let rootKey: Ed25519PublicKey
     /// The time the checkpoint's expiry is judged at.
     public let now: Date
+    /// `redact` entries held beyond the checkpoint (seq to id), which a redaction marker within it
+    /// may name: a node's own log between a redaction and the checkpoint that covers it, as a
+    /// restored backup can hold it. Empty for a feed read from outside, where none is trusted.
+    public var redactionsBeyondCheckpoint: [Int: String] = [:]
 
     public init(source: Source, rootKey: Ed25519PublicKey, now: Date) {
         self.source = source
@@ -144,7 +148,7 @@ public struct FeedAuditor<Source: FeedSource> {
         for claim in pending {
             let page = claim.seq / Feed.pageSize
             let path = FeedPath.bodies(origin, page, width: min(Feed.pageSize, checkpoint.size - page * Feed.pageSize))
-            try located(path) { () throws(FeedError) in try verifier.resolve(claim, redactedID: redacts[claim.redactSeq]) }
+            try located(path) { () throws(FeedError) in try verifier.resolve(claim, redactedID: redacts[claim.redactSeq] ?? redactionsBeyondCheckpoint[claim.redactSeq]) }
         }
         report.redactions = redacts
         guard let authorized = statementSeqs[checkpoint.keyID], authorized < checkpoint.size else {

@@ -138,3 +138,32 @@ public final class Connection {
 
 @available(*, unavailable)
 extension Connection: Sendable {}
+
+extension Connection {
+    /// Copies this database whole into `destination` with SQLite's online backup
+    /// (<https://www.sqlite.org/backup.html>), in one step: the copy is one consistent snapshot,
+    /// taken in a read transaction, while other connections and processes go on writing (in WAL
+    /// mode a reader never waits for the writer, nor the writer for it).
+    ///
+    /// A step that finds the source locked (`SQLITE_BUSY`, `SQLITE_LOCKED`) is retried for up to
+    /// `busyTimeout` milliseconds, then the error is thrown; the destination's content is then
+    /// undefined and the caller discards it.
+    public func backup(to destination: Connection, busyTimeout: Int32 = 10_000) throws(SQLiteError) {
+        guard let backup = sqlite3_backup_init(destination.handle, "main", handle, "main") else {
+            throw destination.error(code: sqlite3_errcode(destination.handle), sql: nil)
+        }
+        var waited: Int32 = 0
+        var code = sqlite3_backup_step(backup, -1)
+        while code == SQLITE_BUSY || code == SQLITE_LOCKED, waited < busyTimeout {
+            sqlite3_sleep(50)
+            waited += 50
+            code = sqlite3_backup_step(backup, -1)
+        }
+        // finish releases the backup whatever happened; its code repeats the step's error.
+        let finished = sqlite3_backup_finish(backup)
+        guard code == SQLITE_DONE else {
+            throw SQLiteError(extendedCode: code, message: "online backup of \(path) failed: \(String(cString: sqlite3_errstr(code)))")
+        }
+        guard finished == SQLITE_OK else { throw destination.error(code: finished, sql: nil) }
+    }
+}

@@ -91,7 +91,7 @@ public enum KeyFile {
 
     /// Flushes the directory entry of a newly published file, best effort: the file is already complete and
     /// visible, so a failure here is not worth reporting as a failed write.
-    static func syncDirectory(containing path: String) {
+    public static func syncDirectory(containing path: String) {
         let directory: String
         if let slash = path.lastIndex(of: "/") {
             directory = slash == path.startIndex ? "/" : String(path[..<slash])

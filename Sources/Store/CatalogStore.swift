@@ -80,6 +80,7 @@ public actor CatalogStore {
     ///   naming the field for personal data a redaction erased.
     public func put(_ project: Project, now: Date = Date(), republish: Bool = false) throws -> PutOutcome {
         try requireOwn(project.id)
+        try requireNotHeld()
         return try connection.transaction {
             var writer = try RecordWriter(connection: connection, origin: node.id)
             return try writer.put(project, now: DateText.timestamp(now), republish: republish)
@@ -91,6 +92,7 @@ public actor CatalogStore {
     /// - Returns: the version the deletion reached.
     public func delete(_ id: RecordID, now: Date = Date()) throws -> Int {
         try requireOwn(id)
+        try requireNotHeld()
         return try connection.transaction {
             var writer = try RecordWriter(connection: connection, origin: node.id)
             return try writer.delete(id, now: DateText.timestamp(now))
@@ -104,6 +106,7 @@ public actor CatalogStore {
     /// - Returns: the record's version afterwards and whether it is still listed.
     public func redact(_ id: RecordID, now: Date = Date()) throws -> (version: Int, listed: Bool) {
         try requireOwn(id)
+        try requireNotHeld()
         return try connection.transaction {
             var writer = try RecordWriter(connection: connection, origin: node.id)
             return try writer.redact(id, now: DateText.timestamp(now))
@@ -113,6 +116,7 @@ public actor CatalogStore {
     /// Redacts this node's typed object `id` (`RecordWriter.redactObject`).
     public func redact(_ id: TypedObjectID, now: Date = Date()) throws -> (version: Int, listed: Bool) {
         guard id.origin == node.id else { throw StoreError.foreignObject(id, node: node.id) }
+        try requireNotHeld()
         return try connection.transaction {
             var writer = try RecordWriter(connection: connection, origin: node.id)
             return try writer.redactObject(id, now: DateText.timestamp(now))
@@ -124,6 +128,7 @@ public actor CatalogStore {
         guard statement.origin == node.id else {
             throw StoreError.invalidArgument("key statement is for origin \(statement.origin), not \(node.id)")
         }
+        try requireNotHeld()
         return try connection.transaction {
             var writer = try RecordWriter(connection: connection, origin: node.id)
             return try writer.appendKeyStatement(statement, now: DateText.timestamp(now))
@@ -133,7 +138,8 @@ public actor CatalogStore {
     /// Appends a typed object's next version to this node's log (`RecordWriter.appendObject`);
     /// the projects do not change.
     public func putObject(_ object: [String: JSONValue], now: Date = Date()) throws -> LogEntry {
-        try connection.transaction {
+        try requireNotHeld()
+        return try connection.transaction {
             var writer = try RecordWriter(connection: connection, origin: node.id)
             return try writer.appendObject(object, now: DateText.timestamp(now))
         }
@@ -149,7 +155,8 @@ public actor CatalogStore {
     public func publish(
         key: Ed25519PrivateKey, rootKey: Ed25519PublicKey, mirrors: [String]? = nil, now: Date = Date(), force: Bool = false
     ) throws -> Checkpoint? {
-        try connection.transaction {
+        try requireNotHeld()
+        return try connection.transaction {
             let issuer = CheckpointIssuer(connection: connection, origin: node.id)
             if let mirrors {
                 try connection.run(
@@ -193,6 +200,7 @@ public actor CatalogStore {
     /// - Parameter republish: accept records that publish again a `contact` or `service_agent`
     ///   a redaction erased; without it each is a problem of the import (`FILE:LINE: contact: …`).
     public func importProjects(from source: ImportSource, now: Date = Date(), republish: Bool = false, progress: ImportProgress? = nil) throws -> ImportReport {
+        try requireNotHeld()
         var importer = ProjectImporter(connection: connection, origin: node.id, now: DateText.timestamp(now))
         importer.republish = republish
         importer.progress = progress

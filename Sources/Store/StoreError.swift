@@ -7,7 +7,7 @@ public import Catalog
 public struct StoreError: Error, Sendable, CustomStringConvertible {
     private enum Code: Sendable {
         case noNode, nodeExists, notFound, foreignOrigin, invalidImport, unreadable, database, invalidArgument, ruleViolation, tooLarge
-        case trustChanged
+        case trustChanged, held
     }
 
     private let code: Code
@@ -76,6 +76,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         StoreError(.tooLarge, problem, field: field)
     }
 
+    /// A write of the node's own origin while a restore hold lasts (`RestoreHold`): nothing was written.
+    public static func held(_ message: String) -> StoreError { StoreError(.held, message) }
+
     /// An argument such as a cursor was malformed.
     public static func invalidArgument(_ message: String) -> StoreError { StoreError(.invalidArgument, message) }
 
@@ -96,6 +99,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// True when a record is too large to publish (HTTP 413).
     public var isTooLarge: Bool { code == .tooLarge }
+
+    /// True when the node is restored and publishes nothing yet (HTTP 409).
+    public var isHeld: Bool { code == .held }
 
     /// True when a named record does not exist.
     public var isNotFound: Bool { code == .notFound }

@@ -40,7 +40,10 @@ public struct SyncPipeline: Sendable {
     public func run(only: [String]? = nil, ignoreBreaker: Bool = false, now: Date = Date()) async throws(SyncError) -> SyncReport {
         var report = SyncReport()
         let peers = try await local("reading the peers") { try await store.peers() }.filter { only == nil || only!.contains($0.id) }
-        let trusted = try await local("reading the trusted origins") { try await store.trustedOrigins() }
+        var trusted = try await local("reading the trusted origins") { try await store.trustedOrigins() }.filter { $0.origin != store.node.id }
+        // A node restored from a backup catches its own log up from the peers that relay it.
+        let hold = try await local("reading the restore hold") { try await store.restoreHold() }
+        if let hold { trusted.append(hold.trust(origin: store.node.id)) }
         var states: [String: PeerState] = [:]
         for peer in peers {
             states[peer.id] = try await local("reading the state of peer \(peer.id)") { try await store.peerState(peer.id) }
@@ -66,7 +69,8 @@ public struct SyncPipeline: Sendable {
 
         // 2. Per trusted origin: verify the offers, detect forks, fetch and apply what is missing.
         var badPeers: [String: String] = [:]
-        for origin in trusted where origin.origin != store.node.id {
+        var own: SyncReport.OriginResult?
+        for origin in trusted {
             // A peer that failed in this run is given up: no further request goes to it.
             let offers = bundles.filter { badPeers[$0.peer.id] == nil }.flatMap { peer, bundle in
                 bundle.origins.filter { $0.origin == origin.origin }.map {
@@ -74,6 +78,7 @@ public struct SyncPipeline: Sendable {
                 }
             }
             guard !offers.isEmpty else {
+                if origin.origin == store.node.id { continue }
                 // No peer offered it: the data stays, but an expired checkpoint makes it stale.
                 if let result = try await markStaleIfExpired(origin, now: now) { report.origins.append(result) }
                 continue
@@ -87,6 +92,7 @@ public struct SyncPipeline: Sendable {
             sync.progress = progress
             let (result, bad) = try await sync.run(offers: offers)
             report.origins.append(result)
+            if origin.origin == store.node.id { own = result }
             badPeers.merge(bad) { first, _ in first }
         }
 
@@ -94,6 +100,9 @@ public struct SyncPipeline: Sendable {
         try await local("merging the unified catalog") { try await store.refreshUnified() }
         // A sync cancelled (serve stopping) failed its transfers itself: no peer is charged.
         guard !Task.isCancelled else { return report }
+        if let hold {
+            report.restoreHold = try await judgeHold(hold, polls: polls, own: own, badPeers: badPeers, now: now)
+        }
         for index in report.peers.indices {
             let id = report.peers[index].peer
             if let error = badPeers[id], report.peers[index].ok {
@@ -112,6 +121,41 @@ public struct SyncPipeline: Sendable {
             }
         }
         return report
+    }
+
+    /// Lifts the restore hold when this run shows the node's own log to be the newest: every
+    /// peer it has answered, whatever each offered of the node's origin verified and was caught
+    /// up to, and none offers more entries than are now held. Otherwise the hold stays, and the
+    /// outcome says why.
+    private func judgeHold(
+        _ hold: RestoreHold, polls: [(Peer, PollResult)], own: SyncReport.OriginResult?, badPeers: [String: String], now: Date
+    ) async throws(SyncError) -> SyncReport.HoldOutcome {
+        let origin = store.node.id
+        let everyPeer = try await local("reading the peers") { try await store.peers() }.map(\.id).sorted()
+        let answered = Set(polls.filter { $0.1.bundle != nil }.map(\.0.id))
+        let held = try await local("\(origin): reading the log held") { try await store.logPosition(origin).size }
+        func kept(_ why: String) -> SyncReport.HoldOutcome {
+            SyncReport.HoldOutcome(lifted: false, message: "kept: \(why); publishing stays refused (kechuang restore --latest asserts that no newer copy exists)")
+        }
+        guard !everyPeer.isEmpty else { return kept("this node has no peer to catch up from or to confirm that none holds more of \(origin)") }
+        let missing = everyPeer.filter { !answered.contains($0) }
+        guard missing.isEmpty else { return kept("not every peer answered in this sync (\(missing.joined(separator: ", "))): one may hold more of \(origin)") }
+        if let own, own.state == .fork || own.error != nil || own.trustChanged {
+            return kept("origin \(origin): \(own.state.rawValue)\(own.error.map { " — \($0)" } ?? "")")
+        }
+        let offers = polls.compactMap { peer, poll in
+            poll.bundle?.origins.first { $0.origin == origin }.map { (peer: peer.id, size: $0.checkpoint.size) }
+        }
+        if let bad = offers.first(where: { badPeers[$0.peer] != nil }) {
+            return kept("what \(bad.peer) offers of \(origin) did not verify: \(badPeers[bad.peer] ?? "")")
+        }
+        if let newer = offers.max(by: { $0.size < $1.size }), newer.size > held {
+            return kept("\(newer.peer) offers \(newer.size) entries of \(origin), \(held) held")
+        }
+        let caughtUp = own.map { $0.after > $0.before ? "caught up from \($0.source ?? "a peer") (\($0.before) → \($0.after) entries); " : "" } ?? ""
+        let why = caughtUp + "every peer (\(everyPeer.joined(separator: ", "))) answered, and none holds more than the \(held) entries of \(origin) held"
+        try await local("lifting the restore hold") { try await store.liftRestoreHold(why: why, by: "sync", now: now) }
+        return SyncReport.HoldOutcome(lifted: true, message: "lifted: " + why)
     }
 
     /// What the store holds of a peer: its state, its last checkpoints.json and that file's ETag.

@@ -32,7 +32,17 @@ public struct SyncReport: Sendable {
         public var trustChanged = false
     }
 
+    /// What a sync of a node restored from a backup decided about its restore hold.
+    public struct HoldOutcome: Sendable {
+        /// The node's own log is known to be the newest: it publishes again.
+        public let lifted: Bool
+        /// `lifted: …` or `kept: …`, with why.
+        public let message: String
+    }
+
     public var peers: [PeerResult] = []
+    /// Set when the node was held (restored, `RestoreHold`) at the start of the run.
+    public var restoreHold: HoldOutcome?
     public var origins: [OriginResult] = []
 
     /// True when a peer failed or was skipped for failing (`kechuang sync` then exits 1).

@@ -20,7 +20,11 @@ import Testing
     /// Documented answers no request here produces, with why (`METHOD /path STATUS` or `* STATUS`).
     /// Statuses a single run cannot produce on demand: a 503 while `all=true` pairs are being
     /// computed (MatchAllAPITests) and beyond 8 federated queries (FederatedSearchTests).
-    static let unexercised: [String] = ["GET /v1/matches 503", "GET /v1/search 503", "GET /matches 503"]
+    /// A 409 comes only from a node restored from a backup and held (BackupRestoreTests produces it).
+    static let unexercised: [String] = ["GET /v1/matches 503", "GET /v1/search 503", "GET /matches 503",
+        "PUT /v1/projects/{id} 409", "DELETE /v1/projects/{id} 409", "POST /v1/projects/import 409", "PUT /v1/deals/{id} 409",
+        "PUT /v1/roadshows/{id} 409",
+    ]
 
     @Test func theDocumentIsValidOpenAPI() throws {
         #expect(

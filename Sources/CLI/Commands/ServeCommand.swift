@@ -52,7 +52,7 @@ enum ServeCommand: Command {
             collector: {"time", "level", "event", "message", …fields}, info lines on standard
             output, warnings and errors on standard error, as the plain lines are. Events:
             serving, warning, descriptor_limit, sync_peer_failed (peer, error), sync_origin
-            (origin, state, before, after, error), sync_failed, checkpoint_failed, merge_failed,
+            (origin, state, before, after, error), restore_hold (lifted, message), sync_failed, checkpoint_failed, merge_failed,
             match_all_not_stored, signal, stopped. No line holds a token, a key or a URL's
             credentials (user:password@ becomes ***@).
             """,
@@ -127,9 +127,15 @@ enum ServeCommand: Command {
         // Every minute: re-issue the checkpoint when due (after writes of processes that ended
         // before signing, and daily, well before the week-long expiry) and take local changes
         // into the unified catalog. Every --sync-interval: pull the peers.
+        if let hold = try await store.restoreHold() {
+            log.event(
+                .warning, "restore_hold", "restore hold: \(hold.refusal(origin: store.node.id))",
+                ["restored_at": .string(hold.restoredAt), "size": .number(Double(hold.size))])
+        }
         let ticker = Task {
             let client = HTTPClient(maxConcurrent: 16)
             defer { client.shutdown() }
+            var holdMessage: String?
             var lastSync = ContinuousClock.now - .seconds(max(syncInterval, 1))
             while !Task.isCancelled {
                 if syncInterval > 0, ContinuousClock.now - lastSync >= .seconds(syncInterval) {
@@ -157,6 +163,13 @@ enum ServeCommand: Command {
                                     "origin": .string(origin.origin), "state": .string(origin.state.rawValue), "before": .number(Double(origin.before)),
                                     "after": .number(Double(origin.after)), "error": origin.error.map(JSONValue.string) ?? .null,
                                 ])
+                        }
+                        // A restored node: said when the hold is lifted, or kept for a new reason.
+                        if let hold = report.restoreHold, hold.message != holdMessage {
+                            holdMessage = hold.message
+                            log.event(
+                                hold.lifted ? .info : .warning, "restore_hold", "restore hold: \(hold.message)",
+                                ["lifted": .bool(hold.lifted), "message": .string(hold.message)])
                         }
                     } catch {
                         log.event(.error, "sync_failed", "sync: \(error)", ["error": .string("\(error)")])

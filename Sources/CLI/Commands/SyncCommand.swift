@@ -75,6 +75,7 @@ enum SyncCommand: Command {
             context.out.line("peer \(peer.peer): \(state)\(peer.error.map { " — \($0)" } ?? "")")
         }
         for origin in report.origins { context.out.line(line(origin)) }
+        if let hold = report.restoreHold { context.out.line("restore hold: \(hold.message)") }
     }
 
     /// `origin ID: STATE[ BEFORE → AFTER entries][ — ERROR]`.
@@ -104,6 +105,7 @@ enum SyncJSON {
                  "trust_changed": .bool(origin.trustChanged),
                  "error": origin.error.map { .string($0) } ?? .null]
             }),
+            "restore_hold": report.restoreHold.map { ["lifted": .bool($0.lifted), "message": .string($0.message)] } ?? .null,
         ]
     }
 }

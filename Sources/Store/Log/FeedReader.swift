@@ -53,6 +53,11 @@ public final class FeedReader {
         connection = try Schema.open(path: path, readOnly: true)
     }
 
+    /// A reader on an open connection (`RestoredLogs` reads the file it is restoring).
+    init(connection: Connection) {
+        self.connection = connection
+    }
+
     /// SQLite's data version: it changes when another connection commits, so cached files can
     /// be checked for freshness with one cheap call.
     public func dataVersion() throws -> Int {
