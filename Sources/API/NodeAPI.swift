@@ -474,6 +474,9 @@ public struct NodeAPI: HTTPHandler {
             let stats = try readers.catalog.stats(today: DateText.date(now))
             gauges.append(("kechuang_records", "Records in the catalog.", "", Double(stats.total)))
             gauges.append(("kechuang_records_expired", "Records past valid_through.", "", Double(stats.expired)))
+            gauges.append((
+                "kechuang_restore_hold", "1 while the node, restored from a backup, publishes nothing until its own log is known to be the newest.", "",
+                try readers.feed.restoreHold() == nil ? 0 : 1))
             for origin in try readers.feed.origins() {
                 guard let checkpoint = try readers.feed.checkpoint(origin: origin) else { continue }
                 let labels = Metrics.label("origin", origin)

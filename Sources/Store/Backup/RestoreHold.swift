@@ -109,3 +109,8 @@ extension CatalogStore {
         }
     }
 }
+
+extension FeedReader {
+    /// The restore hold of the node whose database this reads (`/metrics` shows it).
+    public func restoreHold() throws -> RestoreHold? { try RestoreHold.read(connection) }
+}
