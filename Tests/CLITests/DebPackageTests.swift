@@ -68,10 +68,19 @@ import Testing
 
         // The service as the unit runs it: its user, umask and environment; a port of its own choosing.
         try "KECHUANG_SERVE_ARGS=\"--listen 127.0.0.1:0 --sync-interval 0\"\n".write(toFile: "/etc/default/kechuang", atomically: true, encoding: .utf8)
-        let initialised = try Self.run(
-            "/usr/sbin/runuser",
-            ["-u", "kechuang", "--", "/bin/sh", "-c", "umask 0077; KECHUANG_DATA=/var/lib/kechuang /usr/bin/kechuang init --node-id debtest --name 测试 --region sichuan"])
+        // deploy/README.md §2–§4, §7 as written: init, import, serve, a peer both ways, sync, a backup.
+        func asService(_ command: String) throws -> ProcessResult {
+            try Self.run("/usr/sbin/runuser", ["-u", "kechuang", "--", "/bin/sh", "-c", "umask 0077; KECHUANG_DATA=/var/lib/kechuang /usr/bin/kechuang " + command])
+        }
+        let initialised = try asService("init --node-id sichuan --name 四川省科学技术协会 --region sichuan")
         #expect(initialised.status == 0, "\(initialised.stderr)")
+        let catalog = try TemporaryDirectory(prefix: "deb-catalog")
+        _ = try Self.run("/bin/chmod", ["0755", catalog.path])
+        let sample = catalog.file("catalog.json")
+        try FileManager.default.copyItem(atPath: Repository.root + "/protocols/examples/sichuan.json", toPath: sample)
+        _ = try Self.run("/bin/chmod", ["0644", sample])
+        let imported = try asService("import \(sample)")
+        #expect(imported.status == 0 && imported.stdout.contains("19 records"), "\(imported.stdout)\(imported.stderr)")
         // setpriv execs (runuser would fork and stand between the test and the server's exit status).
         let server = try BackgroundProcess(
             "/usr/bin/setpriv",
@@ -81,6 +90,19 @@ import Testing
         let base = try #require(serving.split(separator: " ").first { $0.hasPrefix("http://") }).description
         let health = try Self.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", base + "/healthz"])
         #expect(health.stdout == "200")
+        let beijing = try FederationNode("beijing")
+        defer { beijing.stop() }
+        try beijing.serve()
+        let rootKey = try #require(try JSONParser.parse(Array(try asService("keys show --json").stdout.utf8))["root"]?["key"]?.stringValue)
+        #expect(try asService("peer add beijing \(beijing.base) --root-key \(beijing.root)").status == 0)
+        #expect(try beijing.cli.run("peer", "add", "sichuan", base, "--root-key", rootKey).status == 0)
+        let pulled = try asService("sync")
+        #expect(pulled.status == 0 && pulled.stdout.contains("origin beijing: ok 0 → "), "\(pulled.stdout)\(pulled.stderr)")
+        #expect(try beijing.sync().stdout.contains("origin sichuan: ok 0 → 20 entries"))
+        let backup = try asService("backup /var/lib/kechuang/before-upgrade.db")
+        #expect(backup.status == 0, "\(backup.stderr)")
+        let backupMode = try FileManager.default.attributesOfItem(atPath: "/var/lib/kechuang/before-upgrade.db")[.posixPermissions] as? Int
+        #expect(backupMode == 0o600)
         server.send(SIGTERM)
         #expect(server.waitForExit(timeout: 30) == 0)
         let files = try FileManager.default.subpathsOfDirectory(atPath: "/var/lib/kechuang")

@@ -25,7 +25,7 @@ import Testing
         let root = Repository.root
         var documents = ["README.md"]
         documents += try FileManager.default.contentsOfDirectory(atPath: root + "/protocols").filter { $0.hasSuffix(".md") }.map { "protocols/" + $0 }
-        for document in documents + ["deploy/nginx/README.md"] {
+        for document in documents + ["deploy/nginx/README.md", "deploy/README.md"] {
             let text = try String(contentsOfFile: root + "/" + document, encoding: .utf8)
             #expect(!text.contains("DOMAIN.md") && !text.contains("DESIGN.md"), "\(document)")
             // Every relative link leads to a file or directory of the repository.
