@@ -12,9 +12,14 @@ import Testing
 @Suite struct RestoreHoldTests {
     /// A backup restored with a hold, opened as a store.
     static func restored(_ node: PublishingStore, latest: Bool = false) async throws -> (CatalogStore, TemporaryDirectory) {
+        try await restored(node.test.path, node, latest: latest)
+    }
+
+    /// The database at `path`, a backup of `node`'s, restored.
+    static func restored(_ path: String, _ node: PublishingStore, latest: Bool) async throws -> (CatalogStore, TemporaryDirectory) {
         let directory = try TemporaryDirectory(prefix: "restore")
         let backup = directory.file("backup.db")
-        let summary = try StoreBackup.write(database: node.test.path, to: backup)
+        let summary = try StoreBackup.write(database: path, to: backup)
         #expect(summary.node.id == "sichuan")
         let target = directory.file("kechuang.db")
         let result = try StoreBackup.prepareRestore(
@@ -70,6 +75,10 @@ import Testing
         let node = try await PublishingStore()
         let (store, directory) = try await Self.restored(node, latest: true)
         #expect(try await store.restoreHold() == nil)
+        // A backup of a held node, restored with --latest, is not held.
+        let held = try await Self.restored(node)
+        #expect(try await held.0.restoreHold() != nil)
+        #expect(try await Self.restored(held.0.path, node, latest: true).0.restoreHold() == nil)
         let existing = try directory.write("taken.db", "not a backup")
         #expect(throws: StoreError.self) { _ = try StoreBackup.write(database: node.test.path, to: existing) }
         #expect(try String(contentsOfFile: existing, encoding: .utf8) == "not a backup")

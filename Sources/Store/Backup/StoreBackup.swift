@@ -113,6 +113,8 @@ public enum StoreBackup {
                 throw StoreError.unreadable(source, "\(error.description); nothing was restored")
             }
             let held = hold(summary, rootKey)
+            // A backup taken while its node was held carries that hold: this restore decides anew.
+            try connection.run("DELETE FROM node WHERE key = ?", [.text(RestoreHold.key)])
             try held?.write(connection)
             try connection.run(
                 "INSERT INTO audit (time, token, action, target, detail) VALUES (?, 'operator', 'restore', ?, ?)",
