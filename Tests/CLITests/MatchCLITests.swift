@@ -141,6 +141,9 @@ import Testing
         #expect(bad.status == 2 && bad.stderr.contains("\(lexicon):3: unknown industry \"widgets\""), "\(bad.stderr)")
         try Data("electronics\t毫米波雷达|毫米波雷達\t视觉融合\n".utf8).write(to: URL(fileURLWithPath: lexicon))
         #expect(try cli.run("match", "cq-chal-001", "--lexicon", lexicon).status == 0)
+        // The example the README and matching.md point to reads as it is.
+        let example = try cli.run("match", "cq-chal-001", "--lexicon", Repository.root + "/protocols/examples/lexicon.tsv")
+        #expect(example.status == 0, "\(example.stderr)")
     }
 
     /// `--cross-region` ranks only records of other regions: 320 same-region solutions that match
