@@ -6,19 +6,25 @@ import SQLite
 
 extension CatalogReader {
     /// Every current deal of every origin (typed objects of type `deal`).
-    public func deals() throws -> [Deal] {
-        try TypedObjects.bodies(type: "deal", connection: connection).map { try Self.deal($0.body, id: $0.id) }
-    }
+    public func deals() throws -> [Deal] { try typedObjects(type: "deal", Deal.init) }
 
     /// The current deal `id`, nil when there is none.
-    public func deal(_ id: TypedObjectID) throws -> Deal? {
-        try TypedObjects.body(id, connection: connection).map { try Self.deal($0, id: id.description) }
+    public func deal(_ id: TypedObjectID) throws -> Deal? { try typedObject(id, Deal.init) }
+
+    /// Every current typed object of `type` of every origin, in id order, decoded.
+    func typedObjects<T>(type: String, _ decode: (JSONValue) throws -> T) throws -> [T] {
+        try TypedObjects.bodies(type: type, connection: connection).map { try Self.decoded($0.body, id: $0.id, decode) }
     }
 
-    /// A stored deal body, decoded.
-    private static func deal(_ body: [UInt8], id: String) throws -> Deal {
+    /// The current typed object `id`, decoded; nil when there is none (never written, or redacted).
+    func typedObject<T>(_ id: TypedObjectID, _ decode: (JSONValue) throws -> T) throws -> T? {
+        try TypedObjects.body(id, connection: connection).map { try Self.decoded($0, id: id.description, decode) }
+    }
+
+    /// A stored typed object's body, decoded.
+    private static func decoded<T>(_ body: [UInt8], id: String, _ decode: (JSONValue) throws -> T) throws -> T {
         do {
-            return try Deal(try JSONParser.parse(body))
+            return try decode(try JSONParser.parse(body))
         } catch {
             // The fold stored only bodies it decoded: one that no longer decodes is damage.
             throw StoreError.corrupt("typed object \(id): \(error)")

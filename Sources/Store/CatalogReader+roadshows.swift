@@ -4,23 +4,10 @@ import SQLite
 
 extension CatalogReader {
     /// Every current roadshow of every origin (typed objects of type `roadshow`), in id order.
-    public func roadshows() throws -> [Roadshow] {
-        try TypedObjects.bodies(type: "roadshow", connection: connection).map { try Self.roadshow($0.body, id: $0.id) }
-    }
+    public func roadshows() throws -> [Roadshow] { try typedObjects(type: "roadshow", Roadshow.init) }
 
     /// The current roadshow `id`, nil when there is none (never published, or redacted).
-    public func roadshow(_ id: TypedObjectID) throws -> Roadshow? {
-        try TypedObjects.body(id, connection: connection).map { try Self.roadshow($0, id: id.description) }
-    }
-
-    private static func roadshow(_ body: [UInt8], id: String) throws -> Roadshow {
-        do {
-            return try Roadshow(try JSONParser.parse(body))
-        } catch {
-            // The fold stored only bodies it decoded: one that no longer decodes is damage.
-            throw StoreError.corrupt("typed object \(id): \(error)")
-        }
-    }
+    public func roadshow(_ id: TypedObjectID) throws -> Roadshow? { try typedObject(id, Roadshow.init) }
 
     /// Every cluster of the unified catalog whose record is of `kinds`, with its members'
     /// regions, in cluster order: one pass over `unified` (the planner's candidates).
