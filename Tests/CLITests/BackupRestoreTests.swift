@@ -164,6 +164,13 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: node.cli.data.path).filter { $0.contains(".restoring-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
 
+        // A file that is not a backup: refused before anything is made.
+        let text = try backups.write("notes.txt", "not a database")
+        let fresh = backups.file("fresh-node")
+        let notBackup = try ProcessRunner.run(Repository.binary, ["--data", fresh, "restore", text], timeout: 60)
+        #expect(notBackup.status == 2 && notBackup.stderr.contains("not a kechuang backup"), "\(notBackup.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: fresh))
+
         let restored = try node.cli.run("restore", backup)
         #expect(restored.status == 0, "\(restored.stderr)")
         let alone = try node.cli.run("sync")

@@ -96,19 +96,20 @@ enum RestoreCommand: Command {
             return
         }
         guard FileManager.default.fileExists(atPath: source) else { throw CLIError.usage("restore: \(source): no such file") }
+        // A file that is not a backup is refused before anything is made.
+        let backup: BackupSummary
+        do { backup = try StoreBackup.summary(of: source) } catch { throw CLIError.usage("restore: \(error)") }
         let data = context.data
         if !FileManager.default.fileExists(atPath: data.path) {
             try FileManager.default.createDirectory(atPath: data.path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         let lock = try data.lock(exclusive: true)
         defer { withExtendedLifetime(lock) {} }
-        try await restore(source, latest: latest, context: context)
+        try await restore(source, backup, latest: latest, context: context)
     }
 
-    private static func restore(_ source: String, latest: Bool, context: Context) async throws {
+    private static func restore(_ source: String, _ backup: BackupSummary, latest: Bool, context: Context) async throws {
         let data = context.data
-        let backup: BackupSummary
-        do { backup = try StoreBackup.summary(of: source) } catch { throw CLIError.usage("restore: \(source): \(error)") }
         // The database there, if it opens, must be the same node's.
         var replacedNote: String?
         if FileManager.default.fileExists(atPath: data.database) {
