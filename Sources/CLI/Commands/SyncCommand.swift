@@ -32,6 +32,10 @@ enum SyncCommand: Command {
             `trust`) made meanwhile by another process is final: nothing more of that origin is
             applied (`origin ID: not applied — its trust was removed or changed …`).
             `kechuang serve` syncs every --sync-interval.
+            A node restored from a backup (kechuang restore) also pulls its own origin from the
+            peers that relay it, and ends with `restore hold: lifted: …` once every peer answered
+            and none holds more of it (it publishes again), else `restore hold: kept: …` with why;
+            in --json, "restore_hold": {"lifted", "message"} (null for a node not held).
             """,
         options: [
             OptionSpec(name: "--peer", value: "ID", help: "Sync with this peer only (ignores its circuit breaker).", repeatable: true),
