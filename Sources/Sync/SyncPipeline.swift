@@ -41,9 +41,10 @@ public struct SyncPipeline: Sendable {
         var report = SyncReport()
         let peers = try await local("reading the peers") { try await store.peers() }.filter { only == nil || only!.contains($0.id) }
         var trusted = try await local("reading the trusted origins") { try await store.trustedOrigins() }.filter { $0.origin != store.node.id }
-        // A node restored from a backup catches its own log up from the peers that relay it.
+        // A node restored from a backup catches its own log up from the peers that relay it,
+        // first, so that no other origin's failure gives up a peer before it is asked.
         let hold = try await local("reading the restore hold") { try await store.restoreHold() }
-        if let hold { trusted.append(hold.trust(origin: store.node.id)) }
+        if let hold { trusted.insert(hold.trust(origin: store.node.id), at: 0) }
         var states: [String: PeerState] = [:]
         for peer in peers {
             states[peer.id] = try await local("reading the state of peer \(peer.id)") { try await store.peerState(peer.id) }
@@ -147,7 +148,7 @@ public struct SyncPipeline: Sendable {
             poll.bundle?.origins.first { $0.origin == origin }.map { (peer: peer.id, size: $0.checkpoint.size) }
         }
         if let bad = offers.first(where: { badPeers[$0.peer] != nil }) {
-            return kept("what \(bad.peer) offers of \(origin) did not verify: \(badPeers[bad.peer] ?? "")")
+            return kept("\(bad.peer) failed in this sync (\(badPeers[bad.peer] ?? "")), so what it offers of \(origin) was not taken")
         }
         if let newer = offers.max(by: { $0.size < $1.size }), newer.size > held {
             return kept("\(newer.peer) offers \(newer.size) entries of \(origin), \(held) held")
