@@ -168,7 +168,7 @@ import Testing
         let text = try backups.write("notes.txt", "not a database")
         let fresh = backups.file("fresh-node")
         let notBackup = try ProcessRunner.run(Repository.binary, ["--data", fresh, "restore", text], timeout: 60)
-        #expect(notBackup.status == 2 && notBackup.stderr.contains("not a kechuang backup"), "\(notBackup.stderr)")
+        #expect(notBackup.status == 2 && notBackup.stderr.contains("not a kechuang database"), "\(notBackup.stderr)")
         #expect(!FileManager.default.fileExists(atPath: fresh))
 
         let restored = try node.cli.run("restore", backup)
@@ -195,5 +195,23 @@ import Testing
         #expect(try node.cli.run("restore", "--latest").stdout.contains("is not held"))
         let audit = try node.cli.run("audit").stdout
         #expect(audit.contains("operator  restore chongqing") && audit.contains("asserted by the operator"), "\(audit)")
+
+        // A database that no longer opens is what a restore is for: replaced, and kept aside.
+        let garbage = Data((0..<8192).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) })
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: database + suffix) {
+            try FileManager.default.removeItem(atPath: database + suffix)
+        }
+        try garbage.write(to: URL(fileURLWithPath: database))
+        #expect(try node.cli.run("search", "重庆").status != 0)
+        let rescued = try node.cli.run("restore", backup)
+        #expect(rescued.status == 0 && rescued.stdout.contains("it does not open"), "\(rescued.stdout)\(rescued.stderr)")
+        let kept = try FileManager.default.contentsOfDirectory(atPath: node.cli.data.path).filter { $0.hasPrefix("kechuang.db.replaced-") && !$0.hasSuffix("-wal") }
+        #expect(try kept.contains { try Data(contentsOf: URL(fileURLWithPath: node.cli.data.file($0))) == garbage }, "\(kept)")
+        #expect(try node.cli.run("search", "重庆").status == 0)
+        // Again at once (most likely within the same second): the earlier one kept aside stays.
+        let again = try node.cli.run("restore", backup)
+        #expect(again.status == 0, "\(again.stderr)")
+        let asides = try FileManager.default.contentsOfDirectory(atPath: node.cli.data.path).filter { $0.hasPrefix("kechuang.db.replaced-") && !$0.hasSuffix("-wal") }
+        #expect(asides.count == kept.count + 1, "\(asides)")
     }
 }

@@ -137,7 +137,14 @@ enum RestoreCommand: Command {
             }, now: now)
         var replaced: String?
         if replacedNote != nil {
-            let aside = data.database + ".replaced-" + DateText.timestamp(now).replacingOccurrences(of: ":", with: "")
+            // Never over an earlier one (two restores within a second): -2, -3, … after the time.
+            let stamp = data.database + ".replaced-" + DateText.timestamp(now).replacingOccurrences(of: ":", with: "")
+            var aside = stamp
+            var number = 1
+            while FileManager.default.fileExists(atPath: aside) || FileManager.default.fileExists(atPath: aside + "-wal") {
+                number += 1
+                aside = stamp + "-\(number)"
+            }
             for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: data.database + suffix) {
                 try FileManager.default.moveItem(atPath: data.database + suffix, toPath: aside + suffix)
             }

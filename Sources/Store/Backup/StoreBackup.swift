@@ -79,7 +79,7 @@ public enum StoreBackup {
         } catch let error as StoreError {
             throw error
         } catch {
-            throw StoreError.unreadable(path, "not a kechuang backup: \(error)")
+            throw StoreError.unreadable(path, "not a kechuang database: \(error)")
         }
     }
 
