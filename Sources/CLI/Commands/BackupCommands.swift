@@ -135,6 +135,9 @@ enum RestoreCommand: Command {
             hold: { summary, key in
                 latest ? nil : RestoreHold(restoredAt: DateText.timestamp(now), source: source, size: summary.ownEntries, rootKey: key)
             }, now: now)
+        // Whatever fails from here, the verified copy is not left behind.
+        var installed = false
+        defer { if !installed { StoreBackup.removeDatabaseFiles(partial) } }
         var replaced: String?
         if replacedNote != nil {
             // Never over an earlier one (two restores within a second): -2, -3, … after the time.
@@ -152,6 +155,7 @@ enum RestoreCommand: Command {
             replaced = aside
         }
         try FileManager.default.moveItem(atPath: partial, toPath: data.database)
+        installed = true
         KeyFile.syncDirectory(containing: data.database)
         var wroteRootKey = false
         if rootPub == nil {

@@ -164,7 +164,7 @@ public enum StoreBackup {
     }
 
     /// Removes a database file with its journal, WAL and shared-memory files (those absent are skipped).
-    static func removeDatabaseFiles(_ path: String) {
+    public static func removeDatabaseFiles(_ path: String) {
         for suffix in ["", "-journal", "-wal", "-shm"] { unsafe unlink(path + suffix) }
     }
 }
