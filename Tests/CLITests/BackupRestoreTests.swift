@@ -213,5 +213,11 @@ import Testing
         #expect(again.status == 0, "\(again.stderr)")
         let asides = try FileManager.default.contentsOfDirectory(atPath: node.cli.data.path).filter { $0.hasPrefix("kechuang.db.replaced-") && !$0.hasSuffix("-wal") }
         #expect(asides.count == kept.count + 1, "\(asides)")
+        // A -wal left without its database is moved aside, never replayed onto the restored one.
+        try FileManager.default.removeItem(atPath: database)
+        try garbage.write(to: URL(fileURLWithPath: database + "-wal"))
+        let orphan = try node.cli.run("restore", backup, "--latest")
+        #expect(orphan.status == 0 && orphan.stdout.contains("a -wal file without its database"), "\(orphan.stdout)\(orphan.stderr)")
+        #expect(try node.cli.run("search", "重庆").status == 0)
     }
 }

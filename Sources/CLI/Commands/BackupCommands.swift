@@ -139,6 +139,10 @@ enum RestoreCommand: Command {
         var installed = false
         defer { if !installed { StoreBackup.removeDatabaseFiles(partial) } }
         var replaced: String?
+        // A -wal left without its database would be replayed onto the restored one: it goes aside too.
+        if replacedNote == nil, FileManager.default.fileExists(atPath: data.database + "-wal") {
+            replacedNote = "a -wal file without its database"
+        }
         if replacedNote != nil {
             // Never over an earlier one (two restores within a second): -2, -3, … after the time.
             let stamp = data.database + ".replaced-" + DateText.timestamp(now).replacingOccurrences(of: ":", with: "")
@@ -151,9 +155,9 @@ enum RestoreCommand: Command {
             for suffix in ["", "-wal"] where FileManager.default.fileExists(atPath: data.database + suffix) {
                 try FileManager.default.moveItem(atPath: data.database + suffix, toPath: aside + suffix)
             }
-            if FileManager.default.fileExists(atPath: data.database + "-shm") { try FileManager.default.removeItem(atPath: data.database + "-shm") }
             replaced = aside
         }
+        if FileManager.default.fileExists(atPath: data.database + "-shm") { try FileManager.default.removeItem(atPath: data.database + "-shm") }
         try FileManager.default.moveItem(atPath: partial, toPath: data.database)
         installed = true
         KeyFile.syncDirectory(containing: data.database)
