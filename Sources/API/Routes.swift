@@ -48,6 +48,10 @@ enum Route: Sendable, Equatable {
             self = .feed(resource)
             return
         }
+        if let page = WebPage(path: path) {
+            self = .web(page)
+            return
+        }
         switch path {
         case "/healthz": self = .health
         case "/metrics": self = .metrics
@@ -59,7 +63,6 @@ enum Route: Sendable, Equatable {
         case "/v1/deals": self = .deals
         case "/v1/funnel": self = .funnel
         case "/v1/roadshows": self = .roadshows
-        case _ where WebPage(path: path) != nil: self = .web(WebPage(path: path)!)
         default:
             if let id = Self.identifier(path, after: "/v1/projects/") {
                 self = .project(id: id)
@@ -77,7 +80,7 @@ enum Route: Sendable, Equatable {
     }
 
     /// The id that follows `prefix` in `path`: one path segment under 120 characters.
-    private static func identifier(_ path: String, after prefix: String) -> String? {
+    static func identifier(_ path: String, after prefix: String) -> String? {
         guard path.hasPrefix(prefix), path.count > prefix.count, path.count < prefix.count + 120 else { return nil }
         let id = String(path.dropFirst(prefix.count))
         return id.contains("/") ? nil : id

@@ -23,15 +23,14 @@ enum WebPage: Sendable, Equatable {
         case "/static/kechuang.css": self = .stylesheet
         case "/static/kechuang.js": self = .script
         default:
-            for (prefix, make) in [("/p/", { WebPage.project(id: $0) }), ("/roadshows/", { WebPage.roadshow(id: $0) })] as [(String, (String) -> WebPage)] {
-                guard path.hasPrefix(prefix), path.count > prefix.count, path.count < prefix.count + 120 else { continue }
-                let id = String(path.dropFirst(prefix.count))
+            if let id = Route.identifier(path, after: "/p/") {
+                self = .project(id: id)
+            } else if let id = Route.identifier(path, after: "/roadshows/"), !id.hasSuffix(".html") {
                 // `/roadshows/{id}.html` is the API's printable agenda, not this page.
-                guard !id.contains("/"), !(prefix == "/roadshows/" && id.hasSuffix(".html")) else { return nil }
-                self = make(id)
-                return
+                self = .roadshow(id: id)
+            } else {
+                return nil
             }
-            return nil
         }
     }
 
