@@ -39,16 +39,16 @@ enum ExportCommand: Command {
         var writer = ExportWriter(root: target)
         let progress = TerminalProgress(label: "export", unit: "entries", quiet: context.arguments.flag("--quiet"))
         defer { progress?.finish() }
-        let origins = try feed.origins()
-        let total = try origins.reduce(0) { $0 + (try feed.checkpoint(origin: $1)?.size ?? 0) }
+        // Each origin's checkpoint read once: the sizes give the total for the progress line.
+        let checkpoints = try feed.origins().compactMap { try feed.checkpoint(origin: $0) }
+        let total = checkpoints.reduce(0) { $0 + $1.size }
         var done = 0
-        for origin in origins {
-            guard let checkpoint = try feed.checkpoint(origin: origin) else { continue }
-            let size = checkpoint.size
+        for checkpoint in checkpoints {
+            let (origin, size) = (checkpoint.origin, checkpoint.size)
             for page in 0..<(size + Feed.pageSize - 1) / Feed.pageSize {
-                done += min(Feed.pageSize, size - page * Feed.pageSize)
-                progress?.update(done: done, share: total > 0 ? Double(done) / Double(total) : nil, bytes: writer.bytes)
                 let width = min(Feed.pageSize, size - page * Feed.pageSize)
+                done += width
+                progress?.update(done: done, share: total > 0 ? Double(done) / Double(total) : nil, bytes: writer.bytes)
                 for resource in [FeedPath.Resource.page(origin: origin, page: page, width: width), .bodies(origin: origin, page: page, width: width)] {
                     guard let file = try feed.file(resource) else { continue }
                     let path = resource.path
