@@ -132,6 +132,7 @@ public struct SyncPipeline: Sendable {
         _ hold: RestoreHold, polls: [(Peer, PollResult)], own: SyncReport.OriginResult?, badPeers: [String: String], now: Date
     ) async throws(SyncError) -> SyncReport.HoldOutcome {
         let origin = store.node.id
+        // Read again, not the run's list: a peer added meanwhile (by another process) may hold more.
         let everyPeer = try await local("reading the peers") { try await store.peers() }.map(\.id).sorted()
         let answered = Set(polls.filter { $0.1.bundle != nil }.map(\.0.id))
         let held = try await local("\(origin): reading the log held") { try await store.logPosition(origin).size }
