@@ -49,6 +49,7 @@ import Testing
             case "trl": weights.trl = value
             case "budget": weights.budget = value
             case "modes": weights.modes = value
+            case "valueGate": weights.valueGate = value
             default: continue
             }
         }

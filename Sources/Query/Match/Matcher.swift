@@ -112,7 +112,9 @@ public struct Matcher: Sendable {
                 demand: candidate, demandText: candidateText, supply: subject, supplyText: subjectText, statistics: statistics, describe: describe)
         }
         guard let reasons else { return nil }
-        return Self.result(candidate, reasons)
+        // Nothing weighed (only keywords named at credit 0, so the values were gated to 0): no match.
+        let result = Self.result(candidate, reasons)
+        return result.score > 0 ? result : nil
     }
 
     /// The pair's score for `match --all`, the challenge first.
@@ -123,6 +125,7 @@ public struct Matcher: Sendable {
             statistics: statistics)
         else { return nil }
         let result = Self.result(supply, reasons)
+        guard result.score > 0 else { return nil }
         return MatchPair(a: demand, b: supply, score: result.score, reasons: result.reasons)
     }
 
