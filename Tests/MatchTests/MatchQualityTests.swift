@@ -49,7 +49,6 @@ import Testing
             case "trl": weights.trl = value
             case "budget": weights.budget = value
             case "modes": weights.modes = value
-            case "valueGate": weights.valueGate = value
             default: continue
             }
         }

@@ -80,36 +80,6 @@ import Testing
         }
     }
 
-    /// A pair that shares one common word must not climb on the industry, a TRL, a price and a
-    /// mode: the values count in proportion to the text evidence, fully from `valueGate` on.
-    @Test func valuesCountInProportionToTheTextEvidence() throws {
-        let results = try rank([
-            Self.cluster("sichuan:strong", .technology, title: "燃气泄漏报警器", region: "sichuan"),
-            Self.cluster("sichuan:weak", .technology, title: "报警灯具", region: "sichuan"),
-        ])
-        let weights = MatchWeights.standard
-        #expect(results.map(\.candidate.id.description) == ["sichuan:strong", "sichuan:weak"])
-        func weight(_ result: MatchResult, _ codes: Set<String>) -> Double {
-            result.reasons.filter { codes.contains($0.code) }.reduce(0) { $0 + $1.weight }
-        }
-        let text: Set<String> = ["terms", "related_terms", "shared_text"]
-        let strong = results[0], weak = results[1]
-        #expect(weight(strong, text) >= weights.valueGate)
-        #expect(weight(strong, ["industry"]) == weights.industry)
-        let weakText = weight(weak, text)
-        #expect(weakText > 0 && weakText < weights.valueGate)
-        // Rounded to 1/10,000 as every reason is.
-        #expect(abs(weight(weak, ["industry"]) - weights.industry * weakText / weights.valueGate) <= 0.0002)
-        #expect(abs(weight(weak, ["trl"]) - weights.trl * 7 / 9 * weakText / weights.valueGate) <= 0.0002)
-        for result in results { #expect(abs(result.reasons.reduce(0) { $0 + $1.weight } - result.score) <= 0.001) }
-        // Without the gate the values count fully whatever the text.
-        var ungated = weights
-        ungated.valueGate = 0
-        let plain = try Matcher(lexicon: MatchLexicon(), weights: ungated).rank(
-            demand, candidates: [weak.candidate], request: MatchRequest(today: Self.today), statistics: Self.statistics)
-        #expect(weight(plain[0], ["industry"]) == weights.industry)
-    }
-
     @Test func aTRLTargetIsCheckedAgainstTheSupply() throws {
         let matcher = Matcher(lexicon: MatchLexicon())
         let subject = Self.cluster(

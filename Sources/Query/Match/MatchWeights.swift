@@ -15,10 +15,6 @@ public struct MatchWeights: Sendable, Hashable {
     public var trl: Double
     public var budget: Double
     public var modes: Double
-    /// The text evidence at which the value components (`industry`, `trl`, `budget`, `modes`)
-    /// count fully: each is multiplied by min(1, T / `valueGate`), T being the summed weights of
-    /// the text components (`terms`, `related_terms`, `shared_text`). 0 turns the gate off.
-    public var valueGate: Double
     /// A finance product that names the project's industry, stage or region.
     public var eligibleNamed: Double
     /// A finance product open to every industry, stage or region.
@@ -30,11 +26,8 @@ public struct MatchWeights: Sendable, Hashable {
     /// Tuned on the evaluation set's tuning half only (Tests/MatchTests/Evaluation/README.md):
     /// with keywords counted in `terms` (credit 1) the lexicon share lowered the ranking (hit@5
     /// 0.754 at terms 0.5); with keyword credit 0 the best was terms 0.1, sharedText 0.65
-    /// (precision@1 0.677, hit@5 0.831, MRR 0.754 on 65 tuning cases). Without a gate, a pair
-    /// sharing one common word (影响) and the industry, a TRL, a negotiable price and a mode
-    /// outranked a solution with real text evidence; gated at 0.2 (0.15–0.25 gave the same):
-    /// 0.692, 0.846, 0.768.
+    /// (precision@1 0.677, hit@5 0.831, MRR 0.754 on 65 tuning cases).
     public static let standard = MatchWeights(
         terms: 0.1, relatedCredit: 1.0, keywordCredit: 0, sharedText: 0.65, industry: 0.1, trl: 0.05, budget: 0.05, modes: 0.05,
-        valueGate: 0.2, eligibleNamed: 0.2, eligibleOpen: 0.1, amount: 0.2, financeText: 0.2)
+        eligibleNamed: 0.2, eligibleOpen: 0.1, amount: 0.2, financeText: 0.2)
 }

@@ -28,9 +28,6 @@ extension Matcher {
                 weight: weights.sharedText * shared.share))
         }
         guard !reasons.isEmpty else { return nil }
-        // The value components count in proportion to the text evidence (`valueGate`).
-        let textWeight = reasons.reduce(0) { $0 + $1.weight }
-        let firstValue = reasons.count
         let demandProject = demand.project, supplyProject = supply.project
         if demandProject.industry == supplyProject.industry {
             reasons.append(MatchReason(code: "industry", text: "同属\(demandProject.industry.label)行业。", weight: weights.industry))
@@ -43,12 +40,6 @@ extension Matcher {
                 reasons.append(MatchReason(
                     code: "modes", text: "需求方希望的合作方式" + common.map { "“\($0.label)”" }.joined(separator: "、") + "，方案方也接受。",
                     weight: weights.modes * Double(common.count) / Double(challenge.wantedModes.count)))
-            }
-        }
-        if weights.valueGate > 0 {
-            let factor = min(1, textWeight / weights.valueGate)
-            for index in firstValue..<reasons.count {
-                reasons[index] = MatchReason(code: reasons[index].code, text: reasons[index].text, weight: reasons[index].weight * factor)
             }
         }
         reasons.append(regionReason(demand: demand, supply: supply, demandRole: "需求方", supplyRole: "方案方"))

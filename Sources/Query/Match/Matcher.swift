@@ -112,9 +112,7 @@ public struct Matcher: Sendable {
                 demand: candidate, demandText: candidateText, supply: subject, supplyText: subjectText, statistics: statistics, describe: describe)
         }
         guard let reasons else { return nil }
-        // Nothing weighed (only keywords named at credit 0, so the values were gated to 0): no match.
-        let result = Self.result(candidate, reasons)
-        return result.score > 0 ? result : nil
+        return Self.result(candidate, reasons)
     }
 
     /// The pair's score for `match --all`, the challenge first.
@@ -125,7 +123,6 @@ public struct Matcher: Sendable {
             statistics: statistics)
         else { return nil }
         let result = Self.result(supply, reasons)
-        guard result.score > 0 else { return nil }
         return MatchPair(a: demand, b: supply, score: result.score, reasons: result.reasons)
     }
 
