@@ -39,13 +39,17 @@ public actor CatalogStore {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.nodeExists(path) }
         // Refuses an existing file (one made since the check above) rather than replacing it.
         try AtomicFile.write([], to: path, mode: 0o600, replacing: false, sync: false)
-        let connection = try Connection(path: path, mode: .readWrite(create: true))
-        try connection.execute("PRAGMA journal_mode = WAL")
-        try Schema.migrate(connection)
-        try connection.transaction {
-            for (key, value) in [("node_id", node.id), ("name", node.name), ("region", node.region.code), ("created_at", node.createdAt)] {
-                try connection.run("INSERT INTO node (key, value) VALUES (?, ?)", [.text(key), .text(value)])
+        do {
+            let connection = try Connection(path: path, mode: .readWrite(create: true))
+            try connection.execute("PRAGMA journal_mode = WAL")
+            try Schema.migrate(connection)
+            try connection.transaction {
+                for (key, value) in [("node_id", node.id), ("name", node.name), ("region", node.region.code), ("created_at", node.createdAt)] {
+                    try connection.run("INSERT INTO node (key, value) VALUES (?, ?)", [.text(key), .text(value)])
+                }
             }
+        } catch let error as SQLiteError {
+            throw StoreError.database(error, at: path)
         }
         return try CatalogStore(path: path)
     }

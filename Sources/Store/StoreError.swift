@@ -55,6 +55,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     }
     /// The database failed.
     public static func database(_ error: any Error) -> StoreError { StoreError(.database, "database error: \(error)") }
+    /// The database file at `path` failed (named, for an error before the store is open).
+    public static func database(_ error: any Error, at path: String) -> StoreError {
+        StoreError(.database, "\(path): database error: \(error)")
+    }
     /// A change breaks a rule that depends on the stored record, such as "a stage is never lost".
     public static func ruleViolation(field: String, _ problem: String) -> StoreError {
         StoreError(.ruleViolation, problem, field: field)

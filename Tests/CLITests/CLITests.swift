@@ -59,6 +59,23 @@ struct CLI {
         #expect(text.stdout.contains(root))
     }
 
+    /// An init that fails half-way (here SQLite cannot create its WAL: a directory has its name)
+    /// removes the keys, the token and the database it made, so that it can simply be run again.
+    @Test func aFailedInitLeavesNothingHalfMade() throws {
+        let cli = try CLI()
+        let blocker = cli.data.file("kechuang.db-wal")
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        let failed = try cli.run("init", "--node-id", "sichuan", "--name", "四川省科学技术协会", "--region", "sichuan")
+        #expect(failed.status == 1, "\(failed.stderr)")
+        #expect(failed.stderr.contains(cli.data.file("kechuang.db") + ": database error"), "the error names the file: \(failed.stderr)")
+        for name in ["keys", "admin.token", "kechuang.db", "kechuang.db-shm"] {
+            #expect(!FileManager.default.fileExists(atPath: cli.data.file(name)), "\(name) was left behind")
+        }
+        try FileManager.default.removeItem(atPath: blocker)
+        let again = try cli.run("init", "--node-id", "sichuan", "--name", "四川省科学技术协会", "--region", "sichuan")
+        #expect(again.status == 0, "\(again.stderr)")
+    }
+
     @Test func badUsageExitsWithTwoAndNamesTheProblem() throws {
         let cli = try CLI()
         let cases: [([String], String)] = [

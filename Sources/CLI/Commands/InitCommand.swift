@@ -70,10 +70,11 @@ enum InitCommand: Command {
             try await store.publish(key: checkpoint, rootKey: root.publicKey, now: context.now, force: true)
             try AdminToken.generate(at: data.adminToken)
         } catch {
-            // Leave nothing half-made behind, so that init can simply be run again.
-            try? files.removeItem(atPath: data.keys)
-            try? files.removeItem(atPath: data.adminToken)
-            for suffix in ["", "-wal", "-shm"] { try? files.removeItem(atPath: data.database + suffix) }
+            // Leave nothing half-made behind, so that init can simply be run again. The clean-up's
+            // own failures are dropped: the error that stopped init is the one to report.
+            try? files.removeItem(atPath: data.keys)  // dropped: see above
+            try? files.removeItem(atPath: data.adminToken)  // dropped: see above
+            StoreBackup.removeDatabaseFiles(data.database)
             throw error
         }
         let out = context.out
