@@ -96,14 +96,20 @@ struct ProjectImporter {
     }
 
     private func importCSV(_ bytes: [UInt8], _ state: inout State) throws {
-        let rows: [CSVParser.Row]
-        do {
-            rows = try CSVParser.rows(Array(TextDecoding.stripBOM(bytes)))
-        } catch {
-            state.issue(line: error.line, field: "(file)", problem: error.problem)
-            return
+        // Row by row: a file of millions of rows holds one row's strings at a time.
+        var reader = CSVParser.RowReader(Array(TextDecoding.stripBOM(bytes)))
+        state.inputBytes = bytes.count
+        func nextRow(_ state: inout State) -> CSVParser.Row? {
+            do {
+                let row = try reader.next()
+                state.bytesRead = reader.offset
+                return row
+            } catch {
+                state.issue(line: error.line, field: "(file)", problem: error.problem)
+                return nil
+            }
         }
-        guard let headerRow = rows.first else { return }
+        guard let headerRow = nextRow(&state), state.issues.isEmpty else { return }
         let header: [String]
         do {
             header = try ProjectCSV.validateHeader(headerRow.fields)
@@ -111,8 +117,7 @@ struct ProjectImporter {
             state.issue(line: headerRow.line, field: "(header)", problem: error.description)
             return
         }
-        state.rowCount = rows.count - 1
-        for row in rows.dropFirst() where !state.isFull {
+        while !state.isFull, let row = nextRow(&state) {
             if row.fields.count > header.count {
                 state.issue(line: row.line, field: "(row)", problem: "has \(row.fields.count) cells; the header has \(header.count)")
                 continue
@@ -149,10 +154,9 @@ struct ProjectImporter {
         var firstLineOfID: [String: Int] = [:]
         var republish = false
         var progress: ImportProgress?
-        /// Bytes of records read, of `inputBytes` (a JSON file), or the rows of a CSV input.
+        /// Bytes read, of `inputBytes` (a JSON file or a CSV input).
         var bytesRead = 0
         var inputBytes: Int?
-        var rowCount: Int?
 
         var isFull: Bool { issues.count >= maxIssues }
 
@@ -172,7 +176,7 @@ struct ProjectImporter {
         ) {
             report.total += 1
             if let progress, report.total % ImportProgressRate.every == 0 {
-                let share = rowCount.map { Double(report.total) / Double(max($0, 1)) } ?? inputBytes.map { Double(bytesRead) / Double(max($0, 1)) }
+                let share = inputBytes.map { Double(bytesRead) / Double(max($0, 1)) }
                 progress(report.total, share.map { min(1, $0) })
             }
             let project: Project
