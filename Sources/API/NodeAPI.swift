@@ -520,6 +520,19 @@ public struct NodeAPI: HTTPHandler {
     /// else is a 500 whose message is not shown (it may hold internals). Every string in the error is
     /// cut to an excerpt (``Excerpt``): a message or issue may quote the input, which can be megabytes.
     static func errorResponse(_ error: any Error) -> HTTPResponse {
+        let (status, message, details) = classify(error)
+        var object = details.filter { $0.key != "allow" }.mapValues(Excerpt.strings)
+        object["status"] = .number(Double(status))
+        object["message"] = .string(Excerpt.of(message))
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")]
+        if let allow = details["allow"]?.arrayValue { headers.append(("Allow", allow.compactMap(\.stringValue).joined(separator: ", "))) }
+        if status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"kechuang admin\"")) }
+        if status == 503, let seconds = details["retry_after"]?.intValue { headers.append(("Retry-After", String(seconds))) }
+        return HTTPResponse(status: status, headers: headers, body: JSONWriter.write(["error": .object(object)], pretty: false))
+    }
+
+    /// An error's status, message and details, as every route (JSON or web page) answers it.
+    static func classify(_ error: any Error) -> (status: Int, message: String, details: [String: JSONValue]) {
         let status: Int
         let message: String
         var details: [String: JSONValue] = [:]
@@ -542,14 +555,7 @@ public struct NodeAPI: HTTPHandler {
         default:
             (status, message) = (500, "internal error")
         }
-        var object = details.filter { $0.key != "allow" }.mapValues(Excerpt.strings)
-        object["status"] = .number(Double(status))
-        object["message"] = .string(Excerpt.of(message))
-        var headers: [(name: String, value: String)] = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")]
-        if let allow = details["allow"]?.arrayValue { headers.append(("Allow", allow.compactMap(\.stringValue).joined(separator: ", "))) }
-        if status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"kechuang admin\"")) }
-        if status == 503, let seconds = details["retry_after"]?.intValue { headers.append(("Retry-After", String(seconds))) }
-        return HTTPResponse(status: status, headers: headers, body: JSONWriter.write(["error": .object(object)], pretty: false))
+        return (status, message, details)
     }
 }
 

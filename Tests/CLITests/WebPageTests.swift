@@ -122,6 +122,11 @@ import Testing
         let bad = try Self.fetch(base + "/?trl_min=12")
         #expect(bad.status == 400 && bad.body.contains("trl_min must be 1–9"))
         #expect(try Self.fetch(base + "/?bogus=1").status == 400)
+        // A cursor that does not decode is the visitor's error, as on /v1/search (it was a 500).
+        for cursor in ["zzz", "AAAA", "Mh8"] {
+            let tampered = try Self.fetch(base + "/?cursor=" + cursor)
+            #expect(tampered.status == 400 && tampered.body.contains("invalid cursor"), "cursor \(cursor): \(tampered.status)")
+        }
         // Reads only: a body or another method is refused before a byte is read.
         let post = try ProcessRunner.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data", "x", base + "/"], timeout: 60)
         #expect(post.stdout == "405")

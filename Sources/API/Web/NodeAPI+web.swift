@@ -61,15 +61,18 @@ extension NodeAPI {
         let node = configuration.store.node
         do {
             return HTML.response(try webPage(page, request, node: node))
-        } catch let error as any HTTPResponseError {
-            let title = error.status == 404 ? "未找到" : error.status == 503 ? "计算中，请稍后再试" : "请求有误"
-            var extra: [(String, String)] = []
-            if error.status == 503 { extra.append(("Retry-After", "30")) }
-            let said = error.status == 503 ? "<p>结果正在后台计算，请约 30 秒后刷新本页。</p>" : ""
-            let body = said + "<p class=\"warn\">\(HTML.escape(Excerpt.of(error.message)))</p><p><a href=\"/\">返回搜索</a></p>"
-            return HTML.response(HTML.page(title: title, node: node, active: "", body: body), status: error.status, extra: extra)
         } catch {
-            return HTML.response(HTML.page(title: "内部错误", node: node, active: "", body: "<p class=\"warn\">节点内部错误（internal error）。</p>"), status: 500)
+            // The same status as the JSON routes give (a store's "invalid cursor" is a 400 here too).
+            let (status, message, _) = Self.classify(error)
+            guard status != 500 else {
+                return HTML.response(HTML.page(title: "内部错误", node: node, active: "", body: "<p class=\"warn\">节点内部错误（internal error）。</p>"), status: 500)
+            }
+            let title = status == 404 ? "未找到" : status == 503 ? "计算中，请稍后再试" : status == 409 ? "节点暂停写入" : "请求有误"
+            var extra: [(String, String)] = []
+            if status == 503 { extra.append(("Retry-After", "30")) }
+            let said = status == 503 ? "<p>结果正在后台计算，请约 30 秒后刷新本页。</p>" : ""
+            let body = said + "<p class=\"warn\">\(HTML.escape(Excerpt.of(message)))</p><p><a href=\"/\">返回搜索</a></p>"
+            return HTML.response(HTML.page(title: title, node: node, active: "", body: body), status: status, extra: extra)
         }
     }
 
