@@ -212,7 +212,7 @@ struct RequestCycle {
             let response = HTTPResponse.error(status: status, message: message)
             return announcesBody ? .answerNow(response) : .answerLater(response)
         }
-        let rawQuery = connection.rawQueryArguments()
+        let (rawQuery, queryIsUTF8) = connection.rawQueryArguments()
         let targetBytes = strlen(url) + rawQuery.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 }
         if targetBytes > context.maxRequestTargetBytes {
             return refuse(414, "The request target is longer than \(context.maxRequestTargetBytes) bytes.")
@@ -245,8 +245,8 @@ struct RequestCycle {
         guard let rawPath = String(validatingCString: url), let path = PercentDecoding.decode(rawPath) else {
             return refuse(400, "Malformed percent-encoding in the path.")
         }
-        guard let query = Connection.decodeQuery(rawQuery) else {
-            return refuse(400, "Malformed percent-encoding in the query.")
+        guard queryIsUTF8, let query = Connection.decodeQuery(rawQuery) else {
+            return refuse(400, queryIsUTF8 ? "Malformed percent-encoding in the query." : "The query is not UTF-8.")
         }
         let head = HTTPRequestHead(
             method: methodName, path: path, rawPath: rawPath, query: query, headers: headers,

@@ -53,15 +53,20 @@ struct Connection {
     ///
     /// libmicrohttpd splits the query at `&` and `=` and turns `+` into a space; the server's no-op unescape
     /// callback leaves the `%HH` escapes for ``decodeQuery(_:)`` to check.
-    func rawQueryArguments() -> [(String, String)] {
-        var raw: [(String, String)] = []
+    ///
+    /// - Returns: the arguments, and whether every byte of them was UTF-8 (a raw byte that is not,
+    ///   sent without percent-encoding, is replaced here; the caller refuses such a request).
+    func rawQueryArguments() -> (arguments: [(String, String)], validUTF8: Bool) {
+        var raw: (arguments: [(String, String)], validUTF8: Bool) = ([], true)
         withUnsafeMutablePointer(to: &raw) { raw in
             _ = MHD_get_connection_values_n(
                 pointer, .GET_ARGUMENT_KIND,
                 { cls, _, key, keySize, value, valueSize in
                     guard let cls, let key else { return .YES }
-                    let raw = cls.assumingMemoryBound(to: [(String, String)].self)
-                    raw.pointee.append((Connection.string(key, keySize), Connection.string(value, valueSize)))
+                    let raw = cls.assumingMemoryBound(to: (arguments: [(String, String)], validUTF8: Bool).self)
+                    let name = Connection.validString(key, keySize), text = Connection.validString(value, valueSize)
+                    if name == nil || text == nil { raw.pointee.validUTF8 = false }
+                    raw.pointee.arguments.append((name ?? Connection.string(key, keySize), text ?? Connection.string(value, valueSize)))
                     return .YES
                 }, raw)
         }
@@ -173,6 +178,12 @@ struct Connection {
     }
 
     /// The `size` bytes at `pointer` decoded as UTF-8 (invalid sequences become U+FFFD); `""` for NULL.
+    /// The bytes as a string if they are UTF-8, else nil.
+    private static func validString(_ pointer: UnsafePointer<CChar>?, _ size: Int) -> String? {
+        guard let pointer else { return "" }
+        return String(validating: UnsafeRawBufferPointer(start: pointer, count: size), as: UTF8.self)
+    }
+
     private static func string(_ pointer: UnsafePointer<CChar>?, _ size: Int) -> String {
         guard let pointer else {
             return ""

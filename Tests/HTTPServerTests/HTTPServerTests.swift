@@ -69,6 +69,21 @@ struct HTTPServerTests {
         }
     }
 
+    /// A query byte that is not UTF-8, sent raw (not percent-encoded), is refused as its
+    /// percent-encoded form is; it used to be replaced by U+FFFD and answered 200.
+    @Test func rawBytesThatAreNotUTF8InTheQueryAre400() throws {
+        try withServer { server, handler in
+            for query in [[0xC3, 0x28], [0xFF], [0x61, 0xE4, 0xB8]] as [[UInt8]] {
+                let connection = try RawConnection(port: server.port)
+                try connection.send(Array("GET /inspect?q=".utf8) + query + Array(" HTTP/1.1\r\nHost: test\r\n\r\n".utf8))
+                let response = try connection.readResponse()
+                #expect(response.status == 400, "\(query)")
+                #expect(response.text.contains("The query is not UTF-8."), "\(response.text)")
+            }
+            #expect(handler.recorder.count == 0)
+        }
+    }
+
     @Test func postBodyIsAccumulatedAndEchoed() throws {
         try withServer { server, handler in
             let body = SeededRandom.bytes(1 << 20, seed: 42)
