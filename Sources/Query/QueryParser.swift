@@ -81,7 +81,9 @@ public enum QueryParser {
 
     /// Parses `5` or `3-6` (also `3~6`, `3–6`) into a TRL range within 1…9.
     public static func trlRange(_ text: String) throws(QueryError) -> ClosedRange<Int> {
-        let parts = text.split(whereSeparator: { $0 == "-" || $0 == "~" || $0 == "–" || $0 == "～" }).map(String.init)
+        // Empty parts kept: `-1` and `3-` are malformed, not `1` and `3`.
+        let parts = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "-" || $0 == "~" || $0 == "–" || $0 == "～" })
+            .map(String.init)
         let numbers = parts.compactMap { Int($0) }
         guard numbers.count == parts.count, (1...2).contains(numbers.count),
             let low = numbers.first, let high = numbers.last, 1 <= low, low <= high, high <= 9

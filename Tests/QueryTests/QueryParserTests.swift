@@ -38,7 +38,7 @@ import Testing
         #expect(try QueryParser.parse("\"kind:challenge\"", into: base).terms == ["kind:challenge"])
     }
 
-    @Test(arguments: ["kind:gadget", "industry:太空", "region:atlantis", "stage:done", "trl:0", "trl:3-10", "trl:7-3", "trl:x", "origin:北京"])
+    @Test(arguments: ["kind:gadget", "industry:太空", "region:atlantis", "stage:done", "trl:0", "trl:3-10", "trl:7-3", "trl:x", "trl:-1", "trl:3-", "trl:3--6", "trl:-", "origin:北京"])
     func badFilterValuesAreRefusedWithTheirText(_ query: String) {
         #expect {
             _ = try QueryParser.parse(query, into: base)
