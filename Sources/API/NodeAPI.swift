@@ -37,6 +37,11 @@ public struct NodeAPI: HTTPHandler {
         public var log = ServerLog(format: .plain)
         /// This node's root public key, to check its own records' provenance on the web page.
         public var rootKey: Ed25519PublicKey?
+        /// Queries (searches, matches, reads, pages: not the feed, health, metrics or admin
+        /// writes) one client may have in progress at once; more are answered 429. 0: no limit.
+        public var maxQueriesPerClient = 2
+        /// Reverse proxies whose `X-Forwarded-For` (its last address) names the client.
+        public var trustedProxies: Set<String> = []
 
         public init(
             databasePath: String, store: CatalogStore, token: AdminToken,
@@ -58,11 +63,14 @@ public struct NodeAPI: HTTPHandler {
     public let metrics = Metrics()
     /// The client and the in-progress bound of `scope=federation`.
     let federation = Federation()
+    /// Each client's queries in progress.
+    let queries: ClientQueries
 
     public init(configuration: Configuration) {
         self.configuration = configuration
         pool = ReaderPool(path: configuration.databasePath)
         matchAll = MatchAllCache(wait: configuration.matchAllWait)
+        queries = ClientQueries(limit: configuration.maxQueriesPerClient, trustedProxies: configuration.trustedProxies)
     }
 
     /// The largest body of `PUT /v1/projects/{id}`: one record.
@@ -119,9 +127,22 @@ public struct NodeAPI: HTTPHandler {
         let route = Route(path: request.path)
         var response: HTTPResponse
         do {
-            response = try answer(try Self.resolve(route, path: request.path, method: request.method), request)
+            let resolved = try Self.resolve(route, path: request.path, method: request.method)
+            let client = resolved.isQuery(request.method)
+                ? queries.client(address: request.clientAddress, forwardedFor: request.header("x-forwarded-for")) : nil
+            if let client, !queries.enter(client) {
+                throw APIError(
+                    status: 429, "too many queries in progress from \(client): at most \(queries.limit) at once; retry when one has been answered",
+                    details: ["retry_after": 1])
+            }
+            defer { if let client { queries.leave(client) } }
+            response = try answer(resolved, request)
         } catch {
-            response = Self.errorResponse(error)
+            if case .web = route, (error as? APIError)?.status == 429 {
+                response = webError(error)
+            } else {
+                response = Self.errorResponse(error)
+            }
         }
         record(response, route: route, method: request.method, since: started)
         return response
@@ -527,7 +548,7 @@ public struct NodeAPI: HTTPHandler {
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-cache")]
         if let allow = details["allow"]?.arrayValue { headers.append(("Allow", allow.compactMap(\.stringValue).joined(separator: ", "))) }
         if status == 401 { headers.append(("WWW-Authenticate", "Bearer realm=\"kechuang admin\"")) }
-        if status == 503, let seconds = details["retry_after"]?.intValue { headers.append(("Retry-After", String(seconds))) }
+        if status == 503 || status == 429, let seconds = details["retry_after"]?.intValue { headers.append(("Retry-After", String(seconds))) }
         return HTTPResponse(status: status, headers: headers, body: JSONWriter.write(["error": .object(object)], pretty: false))
     }
 

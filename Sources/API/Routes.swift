@@ -106,6 +106,18 @@ enum Route: Sendable, Equatable {
         }
     }
 
+    /// True for the reads a client may run only a few of at once (`serve
+    /// --max-queries-per-client`): searches, matches, records, clusters, stats and pages; not the
+    /// feed (peers sync it in parallel, and its files are cached), health, metrics, the static
+    /// files, or the admin writes (the token holder's).
+    func isQuery(_ method: String) -> Bool {
+        switch self {
+        case .feed, .health, .metrics: false
+        case .web(let page): page != .stylesheet && page != .script
+        default: !isWrite(method)
+        }
+    }
+
     /// A low-cardinality label for metrics.
     var label: String {
         switch self {

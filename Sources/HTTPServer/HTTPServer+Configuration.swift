@@ -5,6 +5,12 @@ import Musl
 #endif
 
 extension HTTPServer {
+    /// True when `text` is an IPv4 address in dotted-decimal form (`inet_pton`).
+    public static func isIPv4(_ text: String) -> Bool {
+        var address = in_addr()
+        return inet_pton(AF_INET, text, &address) == 1
+    }
+
     /// How a server listens, how many threads serve, and the limits that protect it.
     public struct Configuration: Sendable {
         /// The IPv4 address to listen on: `127.0.0.1` (the default) for this machine only, `0.0.0.0` for all
@@ -117,8 +123,7 @@ extension HTTPServer {
                     throw .make(.invalidConfiguration, detail)
                 }
             }
-            var address = in_addr()
-            try check(inet_pton(AF_INET, host, &address) == 1, "host \(host) is not an IPv4 address")
+            try check(HTTPServer.isIPv4(host), "host \(host) is not an IPv4 address")
             try check((1...256).contains(threads), "threads must be 1 to 256, not \(threads)")
             try check((1...Int(Int32.max)).contains(maxConnections), "maxConnections must be positive")
             try check(

@@ -21,7 +21,10 @@ final class ServedNode: Sendable {
     let key: Ed25519PrivateKey
     var base: String { "http://127.0.0.1:\(server.port)" }
 
-    init(records: Int = 300, maxBody: Int = 1 << 20, matchAllWait: TimeInterval = 2) async throws {
+    init(
+        records: Int = 300, maxBody: Int = 1 << 20, matchAllWait: TimeInterval = 2, maxQueriesPerClient: Int = 2,
+        trustedProxies: Set<String> = []
+    ) async throws {
         directory = try TemporaryDirectory(prefix: "api")
         let path = directory.file("kechuang.db")
         store = try CatalogStore.create(
@@ -46,6 +49,8 @@ final class ServedNode: Sendable {
             publish: { store in try store.publish(key: key, rootKey: root.publicKey) })
         api.maxImportBytes = maxBody
         api.matchAllWait = matchAllWait
+        api.maxQueriesPerClient = maxQueriesPerClient
+        api.trustedProxies = trustedProxies
         server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
         try server.start()
     }

@@ -21,7 +21,12 @@ import Testing
     /// Statuses a single run cannot produce on demand: a 503 while `all=true` pairs are being
     /// computed (MatchAllAPITests) and beyond 8 federated queries (FederatedSearchTests).
     /// A 409 comes only from a node restored from a backup and held (BackupRestoreTests produces it).
-    static let unexercised: [String] = ["GET /v1/matches 503", "GET /v1/search 503", "GET /matches 503",
+    /// A 429 needs a query held in progress (ClientQueriesAPITests produces it).
+    static let unexercised: [String] = [
+        "/v1/search", "/v1/clusters/{id}", "/v1/stats", "/v1/peers", "/v1/matches", "/v1/deals", "/v1/deals/{id}", "/v1/funnel",
+        "/v1/roadshows", "/v1/roadshows/{id}", "/v1/roadshows/{id}.html", "/v1/projects/{id}",
+        "/", "/p/{id}", "/matches", "/roadshows", "/roadshows/{id}", "/deals", "/status", "/import",
+    ].map { "GET \($0) 429" } + ["GET /v1/matches 503", "GET /v1/search 503", "GET /matches 503",
         "PUT /v1/projects/{id} 409", "DELETE /v1/projects/{id} 409", "POST /v1/projects/import 409", "PUT /v1/deals/{id} 409",
         "PUT /v1/roadshows/{id} 409",
     ]

@@ -58,22 +58,34 @@ extension NodeAPI {
         case .script: return HTML.response(WebAssets.js, type: "text/javascript; charset=utf-8")
         default: break
         }
-        let node = configuration.store.node
         do {
-            return HTML.response(try webPage(page, request, node: node))
+            return HTML.response(try webPage(page, request, node: configuration.store.node))
         } catch {
-            // The same status as the JSON routes give (a store's "invalid cursor" is a 400 here too).
-            let (status, message, _) = Self.classify(error)
-            guard status != 500 else {
-                return HTML.response(HTML.page(title: "内部错误", node: node, active: "", body: "<p class=\"warn\">节点内部错误（internal error）。</p>"), status: 500)
-            }
-            let title = status == 404 ? "未找到" : status == 503 ? "计算中，请稍后再试" : status == 409 ? "节点暂停写入" : "请求有误"
-            var extra: [(String, String)] = []
-            if status == 503 { extra.append(("Retry-After", "30")) }
-            let said = status == 503 ? "<p>结果正在后台计算，请约 30 秒后刷新本页。</p>" : ""
-            let body = said + "<p class=\"warn\">\(HTML.escape(Excerpt.of(message)))</p><p><a href=\"/\">返回搜索</a></p>"
-            return HTML.response(HTML.page(title: title, node: node, active: "", body: body), status: status, extra: extra)
+            return webError(error)
         }
+    }
+
+    /// An error as a page, with the status the JSON routes give (a store's "invalid cursor" is a
+    /// 400 here too).
+    func webError(_ error: any Error) -> HTTPResponse {
+        let node = configuration.store.node
+        let (status, message, _) = Self.classify(error)
+        guard status != 500 else {
+            return HTML.response(HTML.page(title: "内部错误", node: node, active: "", body: "<p class=\"warn\">节点内部错误（internal error）。</p>"), status: 500)
+        }
+        let title = switch status {
+        case 404: "未找到"
+        case 503: "计算中，请稍后再试"
+        case 409: "节点暂停写入"
+        case 429: "请求过多，请稍后再试"
+        default: "请求有误"
+        }
+        var extra: [(String, String)] = []
+        if status == 503 { extra.append(("Retry-After", "30")) }
+        if status == 429 { extra.append(("Retry-After", "1")) }
+        let said = status == 503 ? "<p>结果正在后台计算，请约 30 秒后刷新本页。</p>" : status == 429 ? "<p>本机同时进行的查询过多，请稍后刷新本页。</p>" : ""
+        let body = said + "<p class=\"warn\">\(HTML.escape(Excerpt.of(message)))</p><p><a href=\"/\">返回搜索</a></p>"
+        return HTML.response(HTML.page(title: title, node: node, active: "", body: body), status: status, extra: extra)
     }
 
     private func webPage(_ page: WebPage, _ request: HTTPRequest, node: NodeInfo) throws -> String {

@@ -12,7 +12,7 @@ enum ServeCommand: Command {
     static let spec = CommandSpec(
         name: "serve",
         summary: "Serve the feed, the catalog and the admin API over HTTP until SIGINT or SIGTERM.",
-        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--idle-timeout SECONDS] [--head-timeout SECONDS] [--body-timeout SECONDS] [--body-min-rate BYTES] [--max-body-bytes N] [--mirror URL] [--lexicon FILE] [--log-format plain|json]",
+        usage: "[--listen HOST:PORT] [--sync-interval SECONDS] [--threads N] [--max-connections N] [--max-connections-per-client N] [--max-queries-per-client N] [--trusted-proxy ADDRESS] [--idle-timeout SECONDS] [--head-timeout SECONDS] [--body-timeout SECONDS] [--body-min-rate BYTES] [--max-body-bytes N] [--mirror URL] [--lexicon FILE] [--log-format plain|json]",
         discussion: """
             Serves the signed feed of every origin the node holds (protocols/feed.md: manifest,
             checkpoints, pages, bodies, page roots, proofs), public catalog reads (/v1/search,
@@ -61,6 +61,13 @@ enum ServeCommand: Command {
             OptionSpec(name: "--threads", value: "N", help: "Worker threads (default 4)."),
             OptionSpec(name: "--max-connections", value: "N", help: "Open connections in all (default 4096); more wait in the listen backlog."),
             OptionSpec(name: "--max-connections-per-client", value: "N", help: "Open connections per client address (default 64; 0: no limit)."),
+            OptionSpec(
+                name: "--max-queries-per-client", value: "N",
+                help: "Searches, matches, reads and pages one client may have in progress; more are answered 429 with Retry-After (default: half of --threads, at least 1; 0: no limit)."),
+            OptionSpec(
+                name: "--trusted-proxy", value: "ADDRESS",
+                help: "A reverse proxy's IPv4 address: its requests count for the client it names last in X-Forwarded-For (repeatable).",
+                repeatable: true),
             OptionSpec(name: "--idle-timeout", value: "SECONDS", help: "Close a connection idle this long (default 30)."),
             OptionSpec(name: "--head-timeout", value: "SECONDS", help: "A request head must arrive within this time (default 10; 0: no limit)."),
             OptionSpec(name: "--body-timeout", value: "SECONDS", help: "A request body must arrive within this time, plus one second per --body-min-rate bytes received (default 30; 0: no limit)."),
@@ -84,6 +91,11 @@ enum ServeCommand: Command {
         configuration.threads = try arguments.integer("--threads", default: 4, in: 1...256)
         configuration.maxConnections = try arguments.integer("--max-connections", default: 4096, in: 1...100_000)
         configuration.maxConnectionsPerClient = try arguments.integer("--max-connections-per-client", default: 64, in: 0...100_000)
+        let queriesPerClient = try arguments.integer("--max-queries-per-client", default: max(1, configuration.threads / 2), in: 0...100_000)
+        let proxies = arguments.all("--trusted-proxy")
+        for proxy in proxies where !HTTPServer.isIPv4(proxy) {
+            throw CLIError.usage("serve: --trusted-proxy \(proxy): expected an IPv4 address such as 127.0.0.1")
+        }
         configuration.idleTimeout = try arguments.integer("--idle-timeout", default: 30, in: 1...3600)
         configuration.headTimeout = try arguments.integer("--head-timeout", default: 10, in: 0...3600)
         configuration.bodyTimeout = try arguments.integer("--body-timeout", default: 30, in: 0...86_400)
@@ -115,6 +127,8 @@ enum ServeCommand: Command {
         api.match = MatchService(lexicon: try MatchCommand.lexicon(context))
         api.log = log
         api.rootKey = try NodeKeys.rootPublicKey(data)
+        api.maxQueriesPerClient = queriesPerClient
+        api.trustedProxies = Set(proxies)
         let handler = NodeAPI(configuration: api)
         let metrics = handler.metrics
         let server = try HTTPServer(configuration: configuration, handler: handler)
