@@ -16,8 +16,6 @@ final class ChildProcess: Sendable {
     /// What the waiting thread shares with the others.
     private final class ExitState: Sendable {
         let status = Mutex<Int32?>(nil)
-        /// The child's peak resident set in KiB (`ru_maxrss` from `wait4`: the child alone).
-        let maxResident = Mutex<Int>(0)
         let exited = DispatchSemaphore(value: 0)
     }
 
@@ -49,11 +47,9 @@ final class ChildProcess: Sendable {
         let exit = self.exit
         Thread.detachNewThread {
             var raw: Int32 = 0
-            var usage = rusage()
-            while wait4(pid, &raw, 0, &usage) == -1 && errno == EINTR {}
+            while waitpid(pid, &raw, 0) == -1 && errno == EINTR {}
             // The exit code, or the number of the signal that ended it (as Process reports it).
             let code = raw & 0x7f == 0 ? (raw >> 8) & 0xff : raw & 0x7f
-            exit.maxResident.withLock { $0 = Int(usage.ru_maxrss) }
             exit.status.withLock { $0 = code }
             exit.exited.signal()
         }
@@ -63,9 +59,6 @@ final class ChildProcess: Sendable {
     var exitStatus: Int32? { exit.status.withLock { $0 } }
 
     var isRunning: Bool { exitStatus == nil }
-
-    /// The child's peak resident set in KiB, once it has ended.
-    var maxResidentKiB: Int { exit.maxResident.withLock { $0 } }
 
     /// Waits for the child to end; the status, or nil after `timeout` seconds.
     func wait(timeout: Double) -> Int32? {

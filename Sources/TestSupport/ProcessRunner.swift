@@ -6,8 +6,6 @@ public struct ProcessResult: Sendable {
     public var status: Int32
     public var stdout: String
     public var stderr: String
-    /// The child's peak resident set in KiB (its own, from `wait4`).
-    public var maxResidentKiB = 0
 }
 
 /// Runs programs for end-to-end tests, with a time limit so that a hung child fails the test
@@ -23,16 +21,14 @@ public enum ProcessRunner {
         let result = try runBytes(executable, arguments, environment: environment, directory: directory, input: input, timeout: timeout)
         var stderr = String(decoding: result.stderr, as: UTF8.self)
         if result.timedOut { stderr += "\n[killed after \(timeout) s]" }
-        return ProcessResult(
-            status: result.timedOut ? -1 : result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: stderr,
-            maxResidentKiB: result.maxResidentKiB)
+        return ProcessResult(status: result.timedOut ? -1 : result.status, stdout: String(decoding: result.stdout, as: UTF8.self), stderr: stderr)
     }
 
     /// Runs `executable` as `run` does, and returns its output as bytes.
     public static func runBytes(
         _ executable: String, _ arguments: [String], environment: [String: String] = [:],
         directory: String? = nil, input: [UInt8]? = nil, timeout: Double = 300
-    ) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8], timedOut: Bool, maxResidentKiB: Int) {
+    ) throws -> (status: Int32, stdout: [UInt8], stderr: [UInt8], timedOut: Bool) {
         let stdin = try ChildProcess.pipe()
         let stdout = try ChildProcess.pipe()
         let stderr = try ChildProcess.pipe()
@@ -62,6 +58,6 @@ public enum ProcessRunner {
         // waited for no longer than the child).
         for _ in 0..<2 { _ = drained.wait(timeout: .now() + (timedOut ? 5 : timeout)) }
         _ = fed.wait(timeout: .now() + 5)
-        return (status ?? -1, outData.withLock { $0 }, errData.withLock { $0 }, timedOut, child.maxResidentKiB)
+        return (status ?? -1, outData.withLock { $0 }, errData.withLock { $0 }, timedOut)
     }
 }
