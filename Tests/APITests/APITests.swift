@@ -15,6 +15,8 @@ final class ServedNode: Sendable {
     let directory: TemporaryDirectory
     let store: CatalogStore
     let server: HTTPServer
+    /// The node's handler (its per-client query counts are what ClientQueriesAPITests holds).
+    let handler: NodeAPI
     let client = HTTPClient(maxConcurrent: 8)
     let token: String
     let root: Ed25519PrivateKey
@@ -51,7 +53,8 @@ final class ServedNode: Sendable {
         api.matchAllWait = matchAllWait
         api.maxQueriesPerClient = maxQueriesPerClient
         api.trustedProxies = trustedProxies
-        server = try HTTPServer(configuration: configuration, handler: NodeAPI(configuration: api))
+        handler = NodeAPI(configuration: api)
+        server = try HTTPServer(configuration: configuration, handler: handler)
         try server.start()
     }
 
