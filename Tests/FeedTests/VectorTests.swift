@@ -896,6 +896,18 @@ private enum VectorGenerator {
         addConsistency("1 to 310: the new root of the fork (cases/fork)", from: 1, to: final,
                        proof: try Merkle.consistencyProof(from: 1, to: final, hasher: hasher), old: root(1),
                        new: try VectorCase.forkedLog(valid).pageRoots(size: final).root, valid: false)
+        // The two answers RFC 9162 §2.1.4.2 does not cover (feed.md §5): an empty proof, from the
+        // empty tree (consistent with every tree) or between equal sizes (the roots must be equal).
+        addConsistency("from 0 to 310: empty proof, old root of the empty tree", from: 0, to: final, proof: [],
+                       old: root(0), new: root(final), valid: true)
+        addConsistency("from 310 to 310: empty proof, equal roots", from: final, to: final, proof: [],
+                       old: root(final), new: root(final), valid: true)
+        addConsistency("310 to 310: the old root of size 309", from: final, to: final, proof: [],
+                       old: root(final - 1), new: root(final), valid: false)
+        addConsistency("0 to 310: the old root is not the empty tree's", from: 0, to: final, proof: [],
+                       old: root(1), new: root(final), valid: false)
+        addConsistency("0 to 310: a proof that is not empty", from: 0, to: final, proof: [root(1)],
+                       old: root(0), new: root(final), valid: false)
 
         var pages: [JSONValue] = []
         func addPage(_ name: String, page: Int, size: Int, pageRoot: [UInt8], proof: [[UInt8]], root: [UInt8], valid: Bool) {
@@ -1173,7 +1185,7 @@ struct VectorTests {
                 pageRoot: try hash(item["page_root"]), page: try int(item["page"]), size: try int(item["size"]),
                 proof: try hashes(item["proof"]), root: try hash(item["root"])))
         }
-        #expect(counts.valid == 17 && counts.invalid == 13, "\(counts)")
+        #expect(counts.valid == 19 && counts.invalid == 16, "\(counts)")
     }
 
     @Test func theIndependentCheckerAcceptsTheValidLog() throws {
