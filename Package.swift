@@ -48,8 +48,9 @@ let package = Package(
 
         // Domain, in pipeline order.
         .target(name: "Catalog", dependencies: ["JSON"]),
-        .target(name: "Feed", dependencies: ["Catalog", "JSON", "Signing"]),
+        // The auditor of a feed decides which record entries are ignored with Merge's fold.
         .target(name: "Merge", dependencies: ["Catalog", "JSON"]),
+        .target(name: "Feed", dependencies: ["Catalog", "JSON", "Merge", "Signing"]),
         .target(name: "Store", dependencies: ["Catalog", "Compression", "Feed", "JSON", "Merge", "SQLite", "Signing"]),
         .target(name: "Sync", dependencies: ["Catalog", "Feed", "HTTPClient", "Signing", "Store"]),
         .target(name: "Query", dependencies: ["Catalog"]),

@@ -1,6 +1,7 @@
 public import Foundation
 public import Signing
 import Catalog
+import Merge
 
 /// Where an auditor reads a feed from: an export directory, a node's URL, a mirror.
 ///
@@ -22,7 +23,9 @@ public struct AuditReport: Sendable {
     public var operations: [LogEntry.Operation: Int] = [:]
     public var redactedBodies = 0
     public var keyStatements = 0
-    /// Entries a reader ignores and reports (feed.md §2): versions going backwards, foreign ids.
+    /// Entries a reader ignores and reports: record entries as the merge decides (merge.md §2:
+    /// foreign or malformed ids, versions not above the last accepted one, invalid bodies), and
+    /// key entries by the feed's rules (feed.md §2).
     public var ignored: [String] = []
     /// The `redact` entries a reader honours: their seq and the id whose earlier bodies they erase.
     public var redactions: [Int: String] = [:]
@@ -97,7 +100,8 @@ public struct FeedAuditor<Source: FeedSource> {
 
         var pending: [FeedVerifier.RedactionClaim] = []
         var redacts: [Int: String] = [:]
-        var versions: [String: Int] = [:]
+        var records = AuditedRecords(origin: origin)
+        var keyVersion: Int?
         var statementSeqs: [String: Int] = [:]
         let pageCount = (checkpoint.size + Feed.pageSize - 1) / Feed.pageSize
         for page in 0..<pageCount {
@@ -115,33 +119,37 @@ public struct FeedAuditor<Source: FeedSource> {
                 report.entries += 1
                 report.operations[entry.op, default: 0] += 1
                 if case .redacted = body { report.redactedBodies += 1 }
+                // A marker may name any `redact` entry of its id (feed.md §4), ignored or not, as
+                // on the sync path.
+                if entry.op == .redact { redacts[entry.seq] = entry.id }
+                guard entry.op == .key else {
+                    // Which record entries are ignored is the merge's decision (merge.md §2), the
+                    // one every node's catalog is computed with.
+                    if let reason = records.apply(entry, body: body) { report.ignored.append("seq \(entry.seq): \(reason)") }
+                    continue
+                }
+                // Key entries keep the feed's own rules (feed.md §2): of the origin, and a version
+                // greater than every earlier key entry's.
                 if entry.origin != origin {
                     report.ignored.append("seq \(entry.seq): id \(entry.id) belongs to another origin")
                     continue
                 }
-                if let last = versions[entry.id], entry.version <= last {
+                if let last = keyVersion, entry.version <= last {
                     report.ignored.append("seq \(entry.seq): version \(entry.version) of \(entry.id) does not exceed \(last)")
                     continue
                 }
-                versions[entry.id] = entry.version
-                switch entry.op {
-                case .redact:
-                    redacts[entry.seq] = entry.id
-                case .key:
-                    guard case .body(let bytes) = body else { continue }
-                    let location = "\(bodiesPath) line \(entry.seq % Feed.pageSize + 1) (seq \(entry.seq))"
-                    let statement = try located(location) { () throws(FeedError) in try KeyStatement(bytes: bytes) }
-                    do { try keys.add(statement) } catch { throw error.at(location) }
-                    if statement.action == .authorize, statement.fromSize <= entry.seq {
-                        throw FeedError(.keyNotValid, "authorises key \(statement.keyID) from size \(statement.fromSize), which does not contain the statement", location: location)
-                    }
-                    if statement.action == .authorize, statement.fromSize <= checkpoint.size {
-                        statementSeqs[statement.keyID] = statementSeqs[statement.keyID] ?? entry.seq
-                    }
-                    report.keyStatements += 1
-                default:
-                    break
+                keyVersion = entry.version
+                guard case .body(let bytes) = body else { continue }
+                let location = "\(bodiesPath) line \(entry.seq % Feed.pageSize + 1) (seq \(entry.seq))"
+                let statement = try located(location) { () throws(FeedError) in try KeyStatement(bytes: bytes) }
+                do { try keys.add(statement) } catch { throw error.at(location) }
+                if statement.action == .authorize, statement.fromSize <= entry.seq {
+                    throw FeedError(.keyNotValid, "authorises key \(statement.keyID) from size \(statement.fromSize), which does not contain the statement", location: location)
                 }
+                if statement.action == .authorize, statement.fromSize <= checkpoint.size {
+                    statementSeqs[statement.keyID] = statementSeqs[statement.keyID] ?? entry.seq
+                }
+                report.keyStatements += 1
             }
             report.pages += 1
         }

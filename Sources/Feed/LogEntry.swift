@@ -86,7 +86,9 @@ public struct LogEntry: Sendable, Hashable {
         guard let version = object["version"]?.intValue, version >= 1 else {
             throw FeedError.malformed("entry \(seq) has no valid version")
         }
-        guard let time = object["time"]?.stringValue else { throw FeedError.malformed("entry \(seq) has no time") }
+        // `time` is not interpreted (feed.md §2), but it is required and is a string.
+        guard let timeValue = object["time"] else { throw FeedError.malformed("entry \(seq) has no time") }
+        guard let time = timeValue.stringValue else { throw FeedError.malformed("entry \(seq): time must be a string") }
         var bodyHash: [UInt8]?
         if let text = object["body_hash"]?.stringValue {
             guard let hash = Hex.decode(text), hash.count == 32, text == Hex.encode(hash) else {

@@ -91,6 +91,13 @@ import Testing
         #expect(second["members"]?.arrayValue?.first?["id"]?.stringValue == "sichuan:sc-ach-001")
         #expect(second["cursor"] == .null)
         #expect(try Self.verify(second, keys, in: chongqing).status == 0)
+        // The cursor is a position in id order, not necessarily a member (one may have left the
+        // cluster between two answers): the members whose id sorts after it (clusters.md).
+        let between = try JSONParser.parse(Array(try chongqing.get("/v1/clusters/beijing:bj-x-001?cursor=beijing:bj-x-002").utf8))
+        #expect(between["members"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == ["sichuan:sc-ach-001"])
+        #expect(between["cursor"] == .null)
+        let before = try JSONParser.parse(Array(try chongqing.get("/v1/clusters/beijing:bj-x-001?cursor=beijing:bj-0001").utf8))
+        #expect(before["members"]?.arrayValue?.count == 2)
 
         // Unified search on the same node: the two-region cluster is one result under its steward,
         // counted once under each of its regions; the plain search lists both records.
@@ -111,6 +118,9 @@ import Testing
         // Errors: unknown member 404, malformed id or limit 400; the CLI exits 1 and 2.
         #expect(try status(chongqing, "/v1/clusters/sichuan:nope") == "404")
         #expect(try status(chongqing, "/v1/clusters/no%20id") == "400")
+        #expect(try status(chongqing, "/v1/clusters/:x") == "400")
+        // A bare local id is one of this node's origin (chongqing:nocolon): well formed, no member.
+        #expect(try status(chongqing, "/v1/clusters/nocolon") == "404")
         #expect(try status(chongqing, "/v1/clusters/sichuan:sc-ach-001?limit=101") == "400")
         #expect(try status(chongqing, "/v1/clusters/sichuan:sc-ach-001?cursor=x") == "400")
         #expect(try chongqing.cli.run("show", "sichuan:nope", "--unified").status == 1)

@@ -65,6 +65,9 @@ struct TestOrigin {
         (#"{"body_hash":"abababababababababababababababababababababababababababababababab","id":"sichuan:k","op":"key","seq":1,"time":"t","version":1}"#, "must be sichuan:~keys"),
         (#"{"id":"sichuan:~keys","op":"delete","seq":1,"time":"t","version":1}"#, "only key entries"),
         (#"{"id":"sichuan:a","op":"delete","seq":1,"time":"t","version":0}"#, "version"),
+        (#"{"id":"sichuan:a","op":"delete","seq":1,"time":5,"version":1}"#, "entry 1: time must be a string"),
+        (#"{"id":"sichuan:a","op":"delete","seq":1,"version":1}"#, "entry 1 has no time"),
+        (#"{"id":"sichuan:a","op":"archive","seq":1,"time":"t","version":1}"#, "unknown op \"archive\""),
         (#"["not","an","object"]"#, "not a JSON object"),
         ("{\"id\":\"\u{1}\"}", "not JSON"),
     ])

@@ -677,7 +677,7 @@ private struct VectorCase {
                 ]))
         }
 
-        // Entries a reader ignores and reports (feed.md §2), in a log the origin signed.
+        // Entries a reader ignores and reports (feed.md §2, merge.md §2), in a log the origin signed.
         var ignoring = valid.log
         let previous = try JSONParser.parse(valid.log.bodies[264])
         var repeated = try ProjectDecoder(mode: .stored).decode(previous)
@@ -696,10 +696,23 @@ private struct VectorCase {
         ignoring.lines[266] = try LogEntry(
             seq: 266, op: .put, id: foreign.id.description, version: 1, time: Vectors.time(266), bodyHash: SHA256.hash(foreignBody)).line
         ignoring.bodies[266] = foreignBody
+        // An ignored entry's version does not count (merge.md §2, rule 3): entry 303 puts the record
+        // of entry 302 at version 5 with a body that says version 4 (ignored, rule 6), and entry 304
+        // puts it at version 3 with a valid body, which is accepted: 3 exceeds 1, the last accepted.
+        var record = try ProjectDecoder(mode: .stored).decode(try JSONParser.parse(valid.log.bodies[302]))
+        for (seq, entryVersion, bodyVersion) in [(303, 5, 4), (304, 3, 3)] {
+            record.version = bodyVersion
+            record.updatedAt = Vectors.time(seq)
+            let body = try VectorRecords.body(record)
+            ignoring.lines[seq] = try LogEntry(
+                seq: seq, op: .put, id: record.id.description, version: entryVersion, time: Vectors.time(seq),
+                bodyHash: SHA256.hash(body)).line
+            ignoring.bodies[seq] = body
+        }
         cases.append(VectorCase(
             name: "ignored-entries",
-            description: "Entry 265 re-puts the record of entry 264 at the same version 1, and entry 266 puts a record of origin othertown. Both stay in the log and the tree (the origin signed it), but a reader ignores them and reports them: the log is accepted.",
-            expect: "accept", ignored: [265, 266], files: valid.changed(try valid.republish(ignoring))))
+            description: "Entry 265 re-puts the record of entry 264 at the same version 1, and entry 266 puts a record of origin othertown. Entry 303 puts the record of entry 302 at version 5, but its body says version 4 (merge.md §2, rule 6); entry 304 puts that record at version 3 with a valid body. All stay in the log and the tree (the origin signed it), but a reader ignores and reports 265, 266 and 303: the log is accepted. The version of an ignored entry does not count, so 304 is accepted (3 is greater than 1, the last accepted version).",
+            expect: "accept", ignored: [265, 266, 303], files: valid.changed(try valid.republish(ignoring))))
 
         return cases.sorted { $0.name < $1.name }
     }
@@ -883,6 +896,18 @@ private enum VectorGenerator {
         addConsistency("1 to 310: the new root of the fork (cases/fork)", from: 1, to: final,
                        proof: try Merkle.consistencyProof(from: 1, to: final, hasher: hasher), old: root(1),
                        new: try VectorCase.forkedLog(valid).pageRoots(size: final).root, valid: false)
+        // The two answers RFC 9162 §2.1.4.2 does not cover (feed.md §5): an empty proof, from the
+        // empty tree (consistent with every tree) or between equal sizes (the roots must be equal).
+        addConsistency("from 0 to 310: empty proof, old root of the empty tree", from: 0, to: final, proof: [],
+                       old: root(0), new: root(final), valid: true)
+        addConsistency("from 310 to 310: empty proof, equal roots", from: final, to: final, proof: [],
+                       old: root(final), new: root(final), valid: true)
+        addConsistency("310 to 310: the old root of size 309", from: final, to: final, proof: [],
+                       old: root(final - 1), new: root(final), valid: false)
+        addConsistency("0 to 310: the old root is not the empty tree's", from: 0, to: final, proof: [],
+                       old: root(1), new: root(final), valid: false)
+        addConsistency("0 to 310: a proof that is not empty", from: 0, to: final, proof: [root(1)],
+                       old: root(0), new: root(final), valid: false)
 
         var pages: [JSONValue] = []
         func addPage(_ name: String, page: Int, size: Int, pageRoot: [UInt8], proof: [[UInt8]], root: [UInt8], valid: Bool) {
@@ -1160,7 +1185,7 @@ struct VectorTests {
                 pageRoot: try hash(item["page_root"]), page: try int(item["page"]), size: try int(item["size"]),
                 proof: try hashes(item["proof"]), root: try hash(item["root"])))
         }
-        #expect(counts.valid == 17 && counts.invalid == 13, "\(counts)")
+        #expect(counts.valid == 19 && counts.invalid == 16, "\(counts)")
     }
 
     @Test func theIndependentCheckerAcceptsTheValidLog() throws {

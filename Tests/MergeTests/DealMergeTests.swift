@@ -51,4 +51,23 @@ import Testing
         // Order of input does not matter.
         #expect(DealMerge.unify(deals.reversed()) { _ in nil }.first?.entry == merged.entry)
     }
+
+    /// The two rules deals.md §2 states exactly: events of one date follow the pipeline order of
+    /// their stages, not text order (`signing` before `follow_up`), then their JCS bytes; and
+    /// `events`, `finance` and `same_as`, merged as unions, are never conflicts.
+    @Test func eventsFollowThePipelineOrderAndUnionsAreNotConflicts() throws {
+        let followUp = Deal.Event(date: "2026-12-05", stage: .followUp, note: "回访")
+        let signingB = Deal.Event(date: "2026-12-05", stage: .signing, note: "签约乙")
+        let signingA = Deal.Event(date: "2026-12-05", stage: .signing, note: "签约甲")
+        let earlier = Deal.Event(date: "2026-12-04", stage: .deployment, note: nil)
+        var first = Self.deal(
+            "chongqing:~deal.d-1", demand: "chongqing:c1", supply: "sichuan:s1", events: [followUp, signingB], sameAs: ["sichuan:~deal.d-7"])
+        first.finance = [RecordID("chongqing:f1")!]
+        let second = Self.deal("sichuan:~deal.d-7", demand: "chongqing:c1", supply: "sichuan:s1", events: [signingA, earlier])
+        let merged = try #require(DealMerge.unify([first, second]) { _ in nil }.first)
+        let notes = merged.record["events"]?.arrayValue?.map { $0["note"]?.stringValue ?? "" }
+        // The same date and stage: by JCS bytes, 乙 (E4 B9 99) before 甲 (E7 94 B2).
+        #expect(notes == ["", "签约乙", "签约甲", "回访"])
+        #expect(merged.conflicts.isEmpty, "events, finance and same_as differ, but are unions: \(merged.conflicts)")
+    }
 }

@@ -16,7 +16,10 @@ RFC 8785 (JCS) canonicalisation and RFC 6962 hashing are written here, Ed25519 c
 - every page against the checkpoint's root (through the page-roots document), every entry line
   canonical with its seq, every body against its entry's body_hash, or, for a `put`, exactly the
   bytes of a redaction marker whose `redacted_by` names a later `redact` of the same record (§2-§5);
-- the version and origin rules (§2): entries that break them are listed as ignored, not refused;
+- the origin and version rules (§2, which defers to merge.md §2): entries that break them are
+  listed as ignored, not refused. Only accepted entries set an id's last accepted version; a `put`
+  whose body is not canonical JSON of an object with the entry's id and version is ignored (part of
+  merge.md §2 rule 6: the record schema, the syntax of ids and typed objects are not checked);
 - expiry last: a feed that passes everything but whose checkpoint has expired at TIME is stale.
 
 Exits 0 when all holds (valid and current) and prints what it checked; 1 naming the first
@@ -293,6 +296,21 @@ def marker_target(body):
     return int(match.group(1)) if match else None
 
 
+def body_problem(body, entry):
+    """Part of merge.md §2 rule 6: why a `put` body is ignored, or None. It checks that the body is
+    canonical JSON of an object with the entry's `id` and `version`, not the record schema."""
+    try:
+        value = parse(body, "body")
+        canonical = canonical_bytes(value)
+    except Failure as failure:
+        return "body of %s is not JSON: %s" % (entry["id"], failure)
+    if canonical != body:
+        return "body of %s is not in canonical form" % entry["id"]
+    if not isinstance(value, dict) or value.get("id") != entry["id"] or value.get("version") != entry["version"]:
+        return "body of %s does not have the entry's id and version" % entry["id"]
+    return None
+
+
 def check_entry(line, seq, origin, where):
     if not line:
         fail("%s: empty line" % where)
@@ -399,11 +417,14 @@ def check_feed(source, origin, root, root_id, at):
                     fail("%s: the SHA-256 of the body does not match the entry's body_hash" % where)
             elif body != b"null":
                 fail("%s: the body of a %s entry must be null" % (where, entry["op"]))
-            # The version and origin rules (§2): ignored and reported, never refused.
+            # The origin and version rules (feed.md §2, merge.md §2): ignored and reported, never
+            # refused. Only accepted entries set the last accepted version.
             if entry["id"].split(":", 1)[0] != origin:
                 ignored.append("seq %d: id %s belongs to another origin" % (seq, entry["id"]))
             elif entry["id"] in last_version and entry["version"] <= last_version[entry["id"]]:
                 ignored.append("seq %d: version %d of %s does not exceed %d" % (seq, entry["version"], entry["id"], last_version[entry["id"]]))
+            elif entry["op"] == "put" and marker_target(body) is None and body_problem(body, entry) is not None:
+                ignored.append("seq %d: %s" % (seq, body_problem(body, entry)))
             else:
                 last_version[entry["id"]] = entry["version"]
         entries.extend(page_entries)
