@@ -11,23 +11,36 @@ public import Store
 ///
 /// URLs are shown without their credentials (`http://***@host/…`), in errors too.
 public enum FederationJSON {
-    public static func status(_ reader: FederationReader) throws -> JSONValue {
+    /// How much of an error's text a view shows.
+    public enum Errors: Sendable {
+        /// The whole text, for the operator (`kechuang peer status`).
+        case full
+        /// Its class only (``SyncErrorClass``), for views anyone may read (`GET /v1/peers`, `/status`).
+        case classOnly
+    }
+
+    /// - Parameter errors: `.classOnly` replaces `last_error` and `federated_error` with their class.
+    public static func status(_ reader: FederationReader, errors: Errors) throws -> JSONValue {
+        func shown(_ error: String?) -> JSONValue {
+            guard let error else { return .null }
+            return .string(errors == .full ? redactingUserInfo(error) : SyncErrorClass.of(error))
+        }
         let peers: [JSONValue] = try reader.peers().map { status in
             [
                 "id": .string(status.peer.id), "url": .string(redactingUserInfo(status.peer.url)),
                 "mirrors": .array(status.peer.mirrors.map { .string(redactingUserInfo($0)) }), "state": .string(status.state.rawValue),
-                "last_error": status.lastError.map { .string(redactingUserInfo($0)) } ?? .null,
+                "last_error": shown(status.lastError),
                 "last_attempt": status.lastAttempt.map { .string($0) } ?? .null,
                 "last_success": status.lastSuccess.map { .string($0) } ?? .null,
                 "failures": .number(Double(status.failures)), "retry_after": status.retryAfter.map { .string($0) } ?? .null,
-                "federated_error": status.federatedError.map { .string(redactingUserInfo($0)) } ?? .null,
+                "federated_error": shown(status.federatedError),
                 "federated_at": status.federatedAt.map { .string($0) } ?? .null,
             ]
         }
         let origins: [JSONValue] = try reader.origins().map { status in
             [
                 "origin": .string(status.origin), "state": .string(status.state.rawValue),
-                "last_error": status.lastError.map { .string(redactingUserInfo($0)) } ?? .null,
+                "last_error": shown(status.lastError),
                 "source": status.source.map { .string($0) } ?? .null,
                 "updated_at": status.updatedAt.map { .string($0) } ?? .null,
                 "checkpoint": status.checkpoint.map { .object($0.object) } ?? .null,

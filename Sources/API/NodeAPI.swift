@@ -160,7 +160,8 @@ public struct NodeAPI: HTTPHandler {
             }
             return json(value)
         case .peers:
-            return json(try FederationJSON.status(try FederationReader(path: configuration.databasePath)))
+            // Unauthenticated: errors by class only, never the text (which names what answers where).
+            return json(try FederationJSON.status(try FederationReader(path: configuration.databasePath), errors: .classOnly))
         case .project(let id):
             switch request.method {
             case "PUT": return try put(id: id, request)

@@ -10,7 +10,10 @@ import Synchronization
 ///
 /// Info lines go to standard output, warnings and errors to standard error, in both formats. No
 /// line carries a secret: every text has the user information of its URLs replaced by `***@`
-/// (`redactingUserInfo`), and nothing logs a token or a key.
+/// (`redactingUserInfo`), and nothing logs a token or a key. A plain line shows control characters,
+/// line separators and bidi controls escaped (`\u{1B}`, `DisplayText`), so that no text of a peer's
+/// can act on the operator's terminal or forge a line; a JSON line is JSON-escaped already, and is
+/// left byte-exact.
 public final class ServerLog: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case plain, json
@@ -40,7 +43,9 @@ public final class ServerLog: Sendable {
         let line: String
         switch format {
         case .plain:
-            line = (level == .info ? message : "kechuang serve: \(message)") + "\n"
+            // One event, one line of text: a peer's error may carry ESC, CR or a line feed of its own.
+            let text = DisplayText.escaped(message, keepingLineBreaks: false)
+            line = (level == .info ? text : "kechuang serve: \(text)") + "\n"
         case .json:
             var object: [String: JSONValue] = [:]
             for (name, value) in fields { object[name] = Self.redacted(value) }

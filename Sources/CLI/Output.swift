@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import JSON
 
@@ -5,6 +6,13 @@ import JSON
 ///
 /// Output is collected and written in large chunks, so that dumping a million records does not
 /// make a million system calls.
+///
+/// ``line(_:)`` is the one way human text is written, errors included, and the one place it is
+/// made safe for a terminal: control characters (but line feed and tab), line separators and bidi
+/// controls, which a peer's error or a record's text may carry, are shown escaped (`\u{1B}`)
+/// through ``DisplayText/escaped(_:keepingLineBreaks:)``. Data is written as it is: JSON through
+/// ``json(_:)`` and ``write(bytes:)`` (escaped by JSON itself, and byte-exact), CSV and help text
+/// through ``write(_:)``.
 final class Output {
     private var buffer: [UInt8] = []
     private let handle: FileHandle
@@ -21,7 +29,8 @@ final class Output {
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    func line(_ text: String = "") { write(text + "\n") }
+    /// Writes a line of human text, escaped for a terminal (``DisplayText/escaped(_:keepingLineBreaks:)``).
+    func line(_ text: String = "") { write(DisplayText.escaped(text) + "\n") }
 
     func write(bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)

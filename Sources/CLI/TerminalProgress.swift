@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Synchronization
 
@@ -35,7 +36,8 @@ public final class TerminalProgress: Sendable {
             return true
         }
         guard due else { return }
-        let label = detail.map { "\(self.label) \($0)" } ?? self.label
+        // The detail may be an origin's name, as a peer's checkpoints spell it: shown as text only.
+        let label = DisplayText.escaped(detail.map { "\(self.label) \($0)" } ?? self.label, keepingLineBreaks: false)
         write("\r\u{1B}[K" + Self.line(label: label, unit: unit, done: done, share: share, bytes: bytes, elapsed: elapsed))
     }
 

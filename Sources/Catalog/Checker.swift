@@ -84,9 +84,19 @@ final class Checker {
             if required { fail(path, "is required (empty)") }
             return nil
         }
-        for scalar in trimmed.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F {
+        // C0, DEL and C1 controls, line and paragraph separators and bidi embedding, override and
+        // isolate controls would act on a terminal or reorder the text around them (DisplayText).
+        for scalar in trimmed.unicodeScalars where DisplayText.isControl(scalar) {
             if multiline, scalar == "\n" || scalar == "\t" || scalar == "\r" { continue }
             fail(path, multiline ? "contains a control character" : "must be one line (contains a control character)")
+            return nil
+        }
+        if !multiline, let scalar = trimmed.unicodeScalars.first(where: DisplayText.isSeparator) {
+            fail(path, "must be one line (contains U+\(hex(scalar)), a line or paragraph separator)")
+            return nil
+        }
+        if !multiline, let scalar = trimmed.unicodeScalars.first(where: DisplayText.isBidiControl) {
+            fail(path, "must not contain U+\(hex(scalar)), a bidi control that reorders the text shown")
             return nil
         }
         if let separator = trimmed.first(where: { forbidden.contains($0) }) {
@@ -293,4 +303,10 @@ extension String {
         if first == startIndex, last == index(before: endIndex) { return self }
         return String(self[first...last])
     }
+}
+
+/// A scalar's code point as four or more uppercase hex digits, as in `U+202E`.
+private func hex(_ scalar: Unicode.Scalar) -> String {
+    let digits = String(scalar.value, radix: 16, uppercase: true)
+    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
 }

@@ -219,7 +219,8 @@ final class EasyHandle {
             headers: transfer.headers,
             body: transfer.body,
             effectiveURL: info(CURLINFO_EFFECTIVE_URL) ?? transfer.request.url,
-            totalTime: info(CURLINFO_TOTAL_TIME))
+            totalTime: info(CURLINFO_TOTAL_TIME),
+            redirectURL: info(CURLINFO_REDIRECT_URL))
         return .success(response)
     }
 

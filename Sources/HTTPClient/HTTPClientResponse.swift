@@ -22,12 +22,24 @@ public struct HTTPClientResponse: Sendable {
     /// How long the transfer took, in seconds, redirects included (`CURLINFO_TOTAL_TIME`).
     public var totalTime: Double
 
+    /// Where a redirect response that was not followed points, as an absolute URL resolved
+    /// against the request's (`CURLINFO_REDIRECT_URL`); nil when the response has no `Location`.
+    ///
+    /// Set when ``HTTPClientLimits/maxRedirects`` is 0 or was reached, so that a caller can judge
+    /// the target itself before it follows, as the sync client does with a peer's redirects.
+    /// Related libcurl documentation: <https://curl.se/libcurl/c/CURLINFO_REDIRECT_URL.html>
+    public var redirectURL: String?
+
     /// Creates a response; used by the client, and by tests that stand in for it.
-    public init(status: Int, headers: [String: String], body: [UInt8], effectiveURL: String, totalTime: Double) {
+    public init(
+        status: Int, headers: [String: String], body: [UInt8], effectiveURL: String, totalTime: Double,
+        redirectURL: String? = nil
+    ) {
         self.status = status
         self.headers = headers
         self.body = body
         self.effectiveURL = effectiveURL
         self.totalTime = totalTime
+        self.redirectURL = redirectURL
     }
 }

@@ -9,6 +9,13 @@ import Store
 /// a deadline per file, retries and mirrors included, after which the peer is given up. A peer
 /// that fails is thus given up within `budget`, while a healthy one may take as long as its log
 /// needs (a million records are thousands of files).
+///
+/// Redirects are followed by hand, never by libcurl, and only while they stay on the origin (scheme,
+/// host and port) of the URL being fetched, the peer's or a mirror's: a peer may move its feed's
+/// path, but never steer this node's requests at another host or port, such as an address on the
+/// node's own network. A redirect anywhere else, http to https on the same host included (the
+/// port changes; the operator configures the https URL instead), fails the peer without a request
+/// to the target (`refused redirect`), and is not retried.
 struct FeedPuller: Sendable {
     let client: HTTPClient
     let peer: Peer
@@ -52,14 +59,11 @@ struct FeedPuller: Sendable {
                 // Dropping the error is correct: a cancelled sleep only ends early, and the request
                 // that follows then fails with HTTPClientError.cancelled.
                 if delay > .zero { try? await Task.sleep(for: delay) }  // dropped on purpose: see above
-                var limits = self.limits
-                limits.maxBodyBytes = maxBytes
-                limits.totalTimeout = min(limits.totalTimeout, Double((remaining - delay).components.seconds))
                 var headers: [String: String] = [:]
                 if let etag { headers["If-None-Match"] = etag }
                 do {
-                    let response = try await client.execute(
-                        HTTPClientRequest(url: url, headers: headers, acceptCompressed: true, limits: limits, bodyFile: file))
+                    let request = HTTPClientRequest(url: url, headers: headers, acceptCompressed: true, limits: limits, bodyFile: file)
+                    let response = try await execute(request, maxBytes: maxBytes, deadline: deadline, origin: base)
                     switch response.status {
                     case 200: return .ok(response.body, etag: response.headers["etag"])
                     case 304: return .notModified
@@ -83,6 +87,38 @@ struct FeedPuller: Sendable {
             }
         }
         throw lastError
+    }
+
+    /// Runs `request` with libcurl's redirects off, and follows each redirect itself while it stays
+    /// on `base`'s origin, up to `limits.maxRedirects` of them, within `deadline`.
+    ///
+    /// - Throws: `SyncError` `refused redirect` for a redirect off the origin, naming the peer, the
+    ///   URL and the refused location (nothing is fetched from it), or `too many redirects` past the
+    ///   limit; `HTTPClientError` as the client throws it.
+    private func execute(_ request: HTTPClientRequest, maxBytes: Int, deadline: ContinuousClock.Instant, origin base: String) async throws -> HTTPClientResponse {
+        var request = request
+        request.limits = limits
+        request.limits.maxRedirects = 0
+        request.limits.maxBodyBytes = maxBytes
+        let origin = URLOrigin(base)
+        var hops = 0
+        while true {
+            request.limits.totalTimeout = min(limits.totalTimeout, max(Double((deadline - ContinuousClock.now).components.seconds), 1))
+            let response = try await client.execute(request)
+            guard [301, 302, 303, 307, 308].contains(response.status), let location = response.redirectURL else { return response }
+            let shown = redactingUserInfo(request.url)
+            guard let origin, URLOrigin(location) == origin else {
+                throw SyncError.protocolViolation(
+                    "peer \(peer.id): GET \(shown): refused redirect to \(redactingUserInfo(location)): a peer's files are fetched "
+                        + "only from the origin of its URL (\(origin.map(\.description) ?? redactingUserInfo(base))), never from another scheme, host or port")
+            }
+            guard hops < limits.maxRedirects else {
+                // What the peer chose to serve: trying again would not help.
+                throw SyncError.verification("peer \(peer.id): GET \(shown): too many redirects (more than \(limits.maxRedirects), each on the peer's origin)")
+            }
+            hops += 1
+            request.url = location
+        }
     }
 
     /// GETs a file that must exist into a temporary file, never holding it in memory.

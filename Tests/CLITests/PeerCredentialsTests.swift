@@ -66,5 +66,10 @@ import Testing
         let served = try JSONParser.parse(Array(peers.stdout.utf8))
         #expect(served["peers"]?[0]?["url"]?.stringValue == shownURL, "\(peers.stdout)")
         #expect(served["peers"]?[0]?["mirrors"]?[0]?.stringValue == shownMirror)
+        // Unauthenticated: the error's class, not its text (which names what this node fetched).
+        #expect(served["peers"]?[0]?["last_error"]?.stringValue == "http 403", "\(peers.stdout)")
+        let page = try ProcessRunner.run("/usr/bin/curl", ["-s", "--max-time", "20", base + "/status"], timeout: 60)
+        #expect(page.stdout.contains("<td>http 403</td>"), "\(page.stdout)")
+        #expect(!page.stdout.contains("/feeds/checkpoints.json"), "\(page.stdout)")
     }
 }

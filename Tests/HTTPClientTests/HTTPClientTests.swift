@@ -128,6 +128,7 @@ struct HTTPClientTests {
             let response = try await client.execute(HTTPClientRequest(url: server.baseURL + "/", limits: limits))
             #expect(response.status == 302)
             #expect(response.headers["location"] == "/elsewhere")
+            #expect(response.redirectURL == server.baseURL + "/elsewhere", "resolved against the request's URL")
             #expect(server.requests.count == 1)
         }
     }

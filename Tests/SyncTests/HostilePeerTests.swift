@@ -125,7 +125,7 @@ struct Attack: Sendable, CustomTestStringConvertible {
                 return Array(bytes[..<range.lowerBound]) + Array(#""size":1\#(String(repeating: "0", count: 399))"#.utf8) + Array(bytes[range.upperBound...])
             }
         },
-        Attack("16 redirect loop", error: ["checkpoints.json", "TOO_MANY_REDIRECTS"]) { _, files in
+        Attack("16 redirect loop", error: ["checkpoints.json", "too many redirects"]) { _, files in
             files.overrideEverything(Behaviour.redirectLoop)
         },
         Attack("17 connection refused", error: ["checkpoints.json", "COULDNT_CONNECT"], refused: true) { _, _ in },

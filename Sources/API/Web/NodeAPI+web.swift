@@ -514,7 +514,7 @@ extension NodeAPI {
 
     private func statusPage(_ request: HTTPRequest, node: NodeInfo) throws -> String {
         try only(request, [])
-        let status = try FederationJSON.status(try FederationReader(path: configuration.databasePath))
+        let status = try FederationJSON.status(try FederationReader(path: configuration.databasePath), errors: .classOnly)
         let now = Date()
         var body = "<section><h2>对等节点（peers）</h2><div class=\"table\"><table class=\"peers\">\n"
         body += "<thead><tr><th>节点</th><th>地址</th><th>状态</th><th>最近错误</th><th>连续失败</th><th>下次重试</th><th>最近成功</th></tr></thead><tbody>\n"

@@ -183,15 +183,16 @@ enum PeerStatusCommand: Command {
             true, printed verbatim as evidence); the data stays at its last good state. A peer that
             served a record which failed verification in a federated query (search --federated,
             protocols/federation.md) shows that error and its time (federated_error,
-            federated_at); its sync state is not changed by it. The same
-            JSON is served at GET /v1/peers. URLs are shown without the credentials they may
-            carry (http://***@host/…), in errors too.
+            federated_at); its sync state is not changed by it. GET /v1/peers serves the same
+            JSON with each error replaced by its class (unreachable, timeout, invalid feed,
+            refused redirect, http 503, …): the full text is for the operator. URLs are shown
+            without the credentials they may carry (http://***@host/…), in errors too.
             """,
-        options: [.flag("--json", "Print JSON (the shape of GET /v1/peers).")])
+        options: [.flag("--json", "Print JSON (the shape of GET /v1/peers, with the errors' full text).")])
 
     static func run(_ context: Context) async throws {
         let reader = try FederationReader(path: context.data.database)
-        let value = try FederationJSON.status(reader)
+        let value = try FederationJSON.status(reader, errors: .full)
         if context.arguments.flag("--json") {
             context.out.json(value)
             return
