@@ -8,8 +8,16 @@ final class Checker {
     private(set) var issues: [ValidationIssue] = []
     /// Accept Chinese labels and aliases for enumerations (imports); stored records use codes.
     let lenientVocabulary: Bool
+    /// Refuse C1 controls, line and paragraph separators and bidi controls (imports: this node's
+    /// own writes). The record format (protocols/README.md) refuses only C0 and DEL, so a stored
+    /// record, a peer's among them, is read as every node reads it (merge.md §2 rule 6), and shown
+    /// escaped on a terminal (`DisplayText`).
+    let refusesDisplayControls: Bool
 
-    init(lenientVocabulary: Bool) { self.lenientVocabulary = lenientVocabulary }
+    init(lenientVocabulary: Bool, refusesDisplayControls: Bool = false) {
+        self.lenientVocabulary = lenientVocabulary
+        self.refusesDisplayControls = refusesDisplayControls
+    }
 
     func fail(_ path: [JSONPathComponent], _ problem: String) {
         issues.append(ValidationIssue(path: path, problem: problem))
@@ -84,18 +92,19 @@ final class Checker {
             if required { fail(path, "is required (empty)") }
             return nil
         }
-        // C0, DEL and C1 controls, line and paragraph separators and bidi embedding, override and
-        // isolate controls would act on a terminal or reorder the text around them (DisplayText).
-        for scalar in trimmed.unicodeScalars where DisplayText.isControl(scalar) {
+        // C0 controls and DEL: the record format. On import also C1 controls, line and paragraph
+        // separators and bidi embedding, override and isolate controls, which would act on a
+        // terminal or reorder the text around them (DisplayText).
+        for scalar in trimmed.unicodeScalars where scalar.value < 0x20 || scalar.value == 0x7F || (refusesDisplayControls && DisplayText.isControl(scalar)) {
             if multiline, scalar == "\n" || scalar == "\t" || scalar == "\r" { continue }
             fail(path, multiline ? "contains a control character" : "must be one line (contains a control character)")
             return nil
         }
-        if !multiline, let scalar = trimmed.unicodeScalars.first(where: DisplayText.isSeparator) {
+        if refusesDisplayControls, !multiline, let scalar = trimmed.unicodeScalars.first(where: DisplayText.isSeparator) {
             fail(path, "must be one line (contains U+\(hex(scalar)), a line or paragraph separator)")
             return nil
         }
-        if !multiline, let scalar = trimmed.unicodeScalars.first(where: DisplayText.isBidiControl) {
+        if refusesDisplayControls, !multiline, let scalar = trimmed.unicodeScalars.first(where: DisplayText.isBidiControl) {
             fail(path, "must not contain U+\(hex(scalar)), a bidi control that reorders the text shown")
             return nil
         }

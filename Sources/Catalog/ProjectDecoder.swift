@@ -37,7 +37,7 @@ public struct ProjectDecoder: Sendable {
     ///
     /// - Throws: `ValidationError` listing every problem found, not only the first.
     public func decode(_ value: JSONValue) throws(ValidationError) -> Project {
-        let check = Checker(lenientVocabulary: mode != .stored)
+        let check = Checker(lenientVocabulary: mode != .stored, refusesDisplayControls: mode != .stored)
         guard let object = value.objectValue else {
             throw ValidationError(issues: [ValidationIssue(path: [], problem: "must be a JSON object")])
         }

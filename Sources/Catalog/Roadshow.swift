@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import JSON
 
 /// A roadshow (`kechuang.roadshow/1`, protocols/roadshows.md): an event's agenda of industry
@@ -95,7 +95,7 @@ public struct Roadshow: Sendable, Hashable {
 
     /// Reads a roadshow body; the error names the member at fault by its path.
     public init(_ value: JSONValue) throws(RoadshowError) {
-        var reader = RoadshowReader()
+        let reader = RoadshowReader()
         self = try reader.roadshow(value)
     }
 
