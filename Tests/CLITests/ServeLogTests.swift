@@ -5,7 +5,7 @@ import Testing
 
 /// `serve --log-format json` (issue 15): one JSON object per line for a collector, no secret in it.
 @Suite struct ServeLogTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func jsonLinesCarryTheEventsAndNoCredentials() throws {
         let node = try FederationNode("sichuan")
         defer { node.stop() }

@@ -6,7 +6,7 @@ import Testing
 /// `/metrics` of a running node (issue 15): sync runs and durations, entries applied, failures by
 /// kind, each peer's and origin's state and lag, and request latency by route.
 @Suite struct ServeMetricsTests {
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func metricsShowSyncsPeersOriginsAndLatencyByRoute() throws {
         let sichuan = try FederationNode("sichuan")
         let chongqing = try FederationNode("chongqing")

@@ -13,6 +13,25 @@ import Testing
 struct SchemaExamplesTests {
     // MARK: - Examples against the Swift validator
 
+    /// A stored record (a peer's) whose title holds a C1 control or a bidi override is read as
+    /// the record format says and every node reads it (merge.md §2 rule 6 does not change with a
+    /// node's version, and an upgraded node still lists what it holds); an import refuses it.
+    @Test(arguments: ["\u{9B}2J", "\u{202E}", "\u{2028}"])
+    func displayControlsAreRefusedOnImportOnly(control: String) throws {
+        guard case .object(var object) = try ProtocolFiles.json(Repository.example("valid/achievement.json")) else {
+            Issue.record("valid/achievement.json is not an object")
+            return
+        }
+        object["title"] = .string("abc\(control)gnp.exe 成果")
+        #expect(try ProjectDecoder(mode: .stored).decode(.object(object)).title == "abc\(control)gnp.exe 成果")
+        #expect(throws: ValidationError.self) { try ProjectDecoder(mode: .importing(origin: "sichuan")).decode(.object(object)) }
+        do {
+            _ = try ProjectDecoder(mode: .importing(origin: "sichuan")).decode(.object(object))
+        } catch {
+            #expect(error.issues.contains { $0.field == "title" }, "\(error.issues)")
+        }
+    }
+
     @Test(arguments: ProtocolFiles.exampleNames(in: "valid"))
     func validExampleDecodesAndRoundTrips(name: String) throws {
         let value = try ProtocolFiles.json(Repository.example("valid/\(name)"))

@@ -94,7 +94,7 @@ import Testing
         return (files, facts)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func theCommittedLogIsWhatTheGeneratorMakes() async throws {
         let built = try await Self.build()
         if ProcessInfo.processInfo.environment["KECHUANG_WRITE_FIXTURES"] == "1" {
@@ -125,7 +125,7 @@ import Testing
 
     /// A node syncs the committed log without an error state, holds every entry, and computes
     /// the project digest the node before typed objects computed.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func aLogWithTypedObjectsSyncsWithTheSameProjectDigest() async throws {
         let (files, facts) = try Self.fixture()
         let root = try Ed25519PublicKey(rawRepresentation: try unwrap(Hex.decode(facts["root_key"]?.stringValue ?? ""), "root_key"))
@@ -187,7 +187,7 @@ extension TypedObjectTests {
 extension TypedObjectTests {
     /// A node that synced deals before it knew them (they were ignored and reported) takes them
     /// in when it upgrades: migration 11 folds the typed entries its logs hold.
-    @Test(.timeLimit(.minutes(2)))
+    @Test(.timeLimit(.minutes(10)))
     func anUpgradedNodeFoldsTheDealsItSyncedBefore() async throws {
         let (files, facts) = try Self.fixture()
         let root = try Ed25519PublicKey(rawRepresentation: try unwrap(Hex.decode(facts["root_key"]?.stringValue ?? ""), "root_key"))
