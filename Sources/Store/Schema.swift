@@ -417,6 +417,24 @@ enum Schema {
         }
     }
 
+    /// The schema objects (`sqlite_master`: type, name, table, SQL) that the migrations up to
+    /// `version` make, in an empty in-memory database: what a store of that version holds, and
+    /// nothing else.
+    static func objects(atVersion version: Int) throws -> Set<SchemaObject> {
+        let connection = try Connection(path: ":memory:")
+        for sql in migrations.prefix(version) { try connection.execute(sql) }
+        return try objects(of: connection)
+    }
+
+    /// The schema objects of `connection`, read from `sqlite_master` alone (no table or view is
+    /// queried, no trigger can fire). SQLite's own statistics tables (`sqlite_stat1`, …) are left
+    /// out: ANALYZE makes them in any database.
+    static func objects(of connection: Connection) throws -> Set<SchemaObject> {
+        Set(try connection.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master").query {
+            SchemaObject(type: $0.text(0) ?? "", name: $0.text(1) ?? "", table: $0.text(2) ?? "", sql: $0.text(3))
+        }.filter { !$0.name.hasPrefix("sqlite_stat") })
+    }
+
     /// Opens a connection with the pragmas every connection of the store uses.
     static func open(path: String, readOnly: Bool) throws -> Connection {
         let connection = try Connection(path: path, mode: readOnly ? .readOnly : .readWrite(create: false))
@@ -432,4 +450,12 @@ enum Schema {
         try connection.execute("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -65536")
         return connection
     }
+}
+
+/// One entry of `sqlite_master`.
+struct SchemaObject: Hashable, Sendable {
+    let type: String
+    let name: String
+    let table: String
+    let sql: String?
 }

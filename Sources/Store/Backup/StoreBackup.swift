@@ -75,6 +75,7 @@ public enum StoreBackup {
         let connection: Connection
         do {
             connection = try Connection(path: path, mode: .readOnly)
+            try checkSchema(connection, path: path)
             return try summarize(connection, path: path)
         } catch let error as StoreError {
             throw error
@@ -133,6 +134,25 @@ public enum StoreBackup {
         let from = try Connection(path: source, mode: .readOnly)
         let to = try Connection(path: destination, mode: .readWrite(create: false))
         try from.backup(to: to)
+    }
+
+    /// Refuses a database whose schema is not exactly what kechuang makes at its version: a table,
+    /// index, view or trigger added or changed. Read from `sqlite_master` before any other query,
+    /// so that nothing of the file runs (a view in place of a table, a trigger that would fire on
+    /// the restore's own writes, such as one erasing audit rows).
+    private static func checkSchema(_ connection: Connection, path: String) throws {
+        let version = try connection.userVersion()
+        guard (1...Schema.migrations.count).contains(version) else {
+            throw StoreError.unreadable(path, "not a kechuang database of a known version (schema version \(version); this kechuang makes 1–\(Schema.migrations.count))")
+        }
+        let held = try Schema.objects(of: connection), made = try Schema.objects(atVersion: version)
+        guard held != made else { return }
+        let extra = held.subtracting(made).sorted { $0.name < $1.name }.map { "\($0.type) \($0.name)" }
+        let missing = made.subtracting(held).sorted { $0.name < $1.name }.map { "\($0.type) \($0.name)" }
+        var problems: [String] = []
+        if !extra.isEmpty { problems.append("holds what kechuang (schema version \(version)) does not make, or makes otherwise: " + extra.prefix(5).joined(separator: ", ")) }
+        if !missing.isEmpty { problems.append("lacks " + missing.prefix(5).joined(separator: ", ")) }
+        throw StoreError.unreadable(path, "not a kechuang database as made: it " + problems.joined(separator: "; it ") + "; nothing of it was run or restored")
     }
 
     private static func quickCheck(_ connection: Connection, path: String) throws {
