@@ -307,7 +307,22 @@ public struct NodeAPI: HTTPHandler {
         if !report.peerErrors.isEmpty || !report.forks.isEmpty {
             try configuration.store.synchronously { store in try report.record(in: store) }
         }
-        return json(report.json)
+        return json(Self.classifyingPeerFailures(report.json))
+    }
+
+    /// The answer as anyone may read it: a peer that failed or timed out shows the class of its
+    /// error (protocols/federation.md §6), not the transport's account naming the URL, host and
+    /// port asked (the CLI's `search --scope federation`, the operator's, keeps the text).
+    static func classifyingPeerFailures(_ answer: JSONValue) -> JSONValue {
+        guard case .object(var object) = answer, case .array(let peers) = object["peers"] ?? .null else { return answer }
+        object["peers"] = .array(peers.map { peer in
+            guard case .object(var entry) = peer, entry["status"]?.stringValue != "answered",
+                let error = entry["error"]?.stringValue
+            else { return peer }
+            entry["error"] = .string(entry["status"]?.stringValue == "timed_out" ? "timeout" : SyncErrorClass.of(error))
+            return .object(entry)
+        })
+        return .object(object)
     }
 
     /// A boolean query parameter: true, 1, false or 0 (absent: false).

@@ -48,9 +48,10 @@ public enum SyncErrorClass {
         return String(name)
     }
 
-    /// The status in `GET URL: HTTP 503`, the puller's account of an unexpected status.
+    /// The status in `GET URL: HTTP 503`, the puller's account of an unexpected status (`…: status
+    /// 503` in a federated search's).
     private static func httpStatus(_ message: String) -> Int? {
-        guard let range = message.ranges(of: ": HTTP ").last else { return nil }
+        guard let range = message.ranges(of: ": HTTP ").last ?? message.ranges(of: ": status ").last else { return nil }
         let digits = message[range.upperBound...]
         guard digits.count == 3, let status = Int(digits) else { return nil }
         return status
