@@ -183,6 +183,25 @@ import Testing
             #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before, "\(name): a refused restore changes nothing")
         }
 
+        // A backup whose logs verify but whose records were edited (a forged title under the
+        // node's id), or that lost one: refused, naming the record; nothing changes.
+        for (name, sql, said) in [
+            ("forged.db", "UPDATE records SET body = replace(body, '\"title\":\"', '\"title\":\"FORGED ') WHERE rowid = (SELECT min(rowid) FROM records)", "unlike the entry seq"),
+            ("lost.db", "DELETE FROM records WHERE rowid = (SELECT max(rowid) FROM records)", "records lacks"),
+        ] {
+            let crafted = backups.file(name)
+            try FileManager.default.copyItem(atPath: backup, toPath: crafted)
+            let craft = try ProcessRunner.run(
+                "/usr/bin/python3",
+                ["-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); assert db.execute(sys.argv[2]).rowcount == 1; db.commit()", crafted, sql],
+                timeout: 60)
+            #expect(craft.status == 0, "\(craft.stderr)")
+            let refused = try node.cli.run("restore", crafted)
+            #expect(refused.status == 2, "\(name): \(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains(said) && refused.stderr.contains("nothing was restored"), "\(name): \(refused.stderr)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before, "\(name): a refused restore changes nothing")
+        }
+
         // A file that is not a backup: refused before anything is made.
         let text = try backups.write("notes.txt", "not a database")
         let fresh = backups.file("fresh-node")

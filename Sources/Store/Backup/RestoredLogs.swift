@@ -60,6 +60,8 @@ struct RestoredLogs {
                 redactions = report.redactions
             }
             try verifyTail(origin: origin, from: signed, to: size, reader: reader, redactions: redactions)
+            // What the node serves (records, typed objects) must be what the verified log folds to.
+            try RestoredState(connection: connection).verify(origin: origin)
             logs.append(RestoredLog(origin: origin, entries: size, signed: signed, expiresAt: expiresAt))
         }
         return logs

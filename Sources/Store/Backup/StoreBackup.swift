@@ -112,6 +112,8 @@ public enum StoreBackup {
                 result = (try RestoredLogs(connection: connection, node: summary.node.id, rootKey: rootKey, now: now).verify(), rootKey)
             } catch let error as FeedError {
                 throw StoreError.unreadable(source, "\(error.description); nothing was restored")
+            } catch let error as RestoredState.Mismatch {
+                throw StoreError.unreadable(source, "\(error.description); nothing was restored")
             }
             let held = hold(summary, rootKey)
             // A backup taken while its node was held carries that hold: this restore decides anew.
