@@ -11,8 +11,8 @@ import JSON
 /// made safe for a terminal: control characters (but line feed and tab), line separators and bidi
 /// controls, which a peer's error or a record's text may carry, are shown escaped (`\u{1B}`)
 /// through ``DisplayText/escaped(_:keepingLineBreaks:)``. Data is written as it is: JSON through
-/// ``json(_:)`` and ``write(bytes:)`` (escaped by JSON itself, and byte-exact), CSV and help text
-/// through ``write(_:)``.
+/// ``json(_:)`` (the same value, with those characters as `\uXXXX` escapes) and ``write(bytes:)``
+/// (byte-exact), CSV and help text through ``write(_:)``.
 final class Output {
     private var buffer: [UInt8] = []
     private let handle: FileHandle
@@ -37,10 +37,33 @@ final class Output {
         if buffer.count >= 1 << 16 { flush() }
     }
 
-    /// Writes a JSON value, pretty-printed with Chinese kept readable, and a newline.
+    /// Writes a JSON value, pretty-printed with Chinese kept readable, and a newline. DEL, C1
+    /// controls, line separators and bidi controls in its strings are written as `\uXXXX`: the
+    /// same JSON value, which a terminal showing it (`kechuang show ID`) does not act on.
     func json(_ value: JSONValue) {
-        write(bytes: JSONWriter.write(value, pretty: true))
+        write(Self.escapingDisplayControls(json: String(decoding: JSONWriter.write(value, pretty: true), as: UTF8.self)))
         write("\n")
+    }
+
+    /// `json` with every DEL, C1 control, U+2028/U+2029 and bidi control written as `\uXXXX`.
+    /// They occur only inside its strings (JSON's own syntax is ASCII), where the escape means
+    /// the same character.
+    static func escapingDisplayControls(json: String) -> String {
+        guard json.unicodeScalars.contains(where: needsEscape) else { return json }
+        var result = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if needsEscape(scalar) {
+                let digits = String(scalar.value, radix: 16)
+                result.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - digits.count) + digits).unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value >= 0x7F && (DisplayText.isControl(scalar) || DisplayText.isSeparator(scalar) || DisplayText.isBidiControl(scalar))
     }
 
     func flush() {

@@ -69,5 +69,12 @@ import Testing
         let shown = try cli.json("show", "g1")
         #expect(shown["summary"]?.stringValue == summary, "the multi-line summary keeps what it may hold")
         #expect(shown["title"]?.stringValue == title)
+        // `show` prints JSON to a terminal: the same value, but CR is \r (JSON's own escape) and
+        // the override and line separator are \u escapes, not characters a terminal obeys.
+        let printed = try cli.run("show", "g1")
+        #expect(printed.status == 0 && printed.stdout.contains(title))
+        #expect(printed.stdout.contains(#"\u202e"#) && printed.stdout.contains(#"\u2028"#), "\(printed.stdout)")
+        Self.expectNoRawControl(printed.stdout, "show's JSON")
+        #expect(try JSONParser.parse(Array(printed.stdout.utf8))["summary"]?.stringValue == summary)
     }
 }
