@@ -639,6 +639,9 @@ final class FeedCache: Sendable {
     /// Memory the cache may use before it starts over.
     static let budget = 64 << 20
 
+    /// The files held.
+    var count: Int { state.withLock { $0.files.count } }
+
     func file(_ resource: FeedPath.Resource, path: String, query: [String: String], reader: FeedReader) throws -> FeedFile? {
         let key: String
         if let (origin, immutableKey) = Self.immutableKey(resource, path: path, query: query) {
@@ -666,9 +669,17 @@ final class FeedCache: Sendable {
     private static func immutableKey(_ resource: FeedPath.Resource, path: String, query: [String: String]) -> (String, String)? {
         switch resource {
         case .page(let origin, _, _), .pageRoots(let origin, _): (origin, path)
-        case .inclusionProof(let origin), .consistencyProof(let origin), .pageProof(let origin):
-            (origin, path + "?" + query.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "&"))
+        case .inclusionProof(let origin): (origin, proofKey(path, query, ["seq", "size"]))
+        case .consistencyProof(let origin): (origin, proofKey(path, query, ["from", "to"]))
+        case .pageProof(let origin): (origin, proofKey(path, query, ["page", "size"]))
         default: nil
         }
+    }
+
+    /// A proof's key: its path and the parameters that decide it, as numbers. Other parameters
+    /// (`&x=RAND`) change nothing of the answer, and so nothing of the key: they cannot fill the
+    /// cache with copies of one proof.
+    private static func proofKey(_ path: String, _ query: [String: String], _ names: [String]) -> String {
+        path + "?" + names.map { "\($0)=\(query[$0].flatMap { Int($0) }.map(String.init) ?? "-")" }.joined(separator: "&")
     }
 }

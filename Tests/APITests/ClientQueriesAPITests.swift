@@ -80,4 +80,20 @@ import Testing
         #expect(try await held.value.status == 200, "the federated search answers with its peer failed")
         #expect(try Self.get(node, "/v1/search?q=x", from: "127.0.0.1").status == 200, "its slot is given back")
     }
+
+    /// A proof asked again with a parameter that changes nothing of it (`&x=RAND`) is the same
+    /// cached file: junk parameters on these uncounted routes cannot churn the feed cache (they
+    /// did, each one a new entry; second security probe).
+    @Test func junkParametersDoNotFillTheFeedCache() async throws {
+        let node = try await ServedNode(records: 20)
+        defer { node.stop() }
+        let first = try await node.get("/feeds/sichuan/proof/inclusion?seq=1&size=20")
+        #expect(first.status == 200, "\(String(decoding: first.body, as: UTF8.self))")
+        let held = node.handler.cache.count
+        for index in 0..<20 {
+            let again = try await node.get("/feeds/sichuan/proof/inclusion?size=20&seq=1&x=\(index)")
+            #expect(again.status == 200 && again.body == first.body)
+        }
+        #expect(node.handler.cache.count == held, "\(node.handler.cache.count) files held, \(held) before")
+    }
 }
