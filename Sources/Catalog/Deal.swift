@@ -28,6 +28,12 @@ public struct Deal: Sendable, Hashable {
         public init(name: String, organization: String? = nil, phone: String? = nil) {
             (self.name, self.organization, self.phone) = (name, organization, phone)
         }
+
+        /// The agent as published: the phone masked as a contact's is (138****5678,
+        /// `Contact.maskPhone`); name and organisation are public. Masking a masked phone keeps it.
+        public func masked() -> Agent {
+            Agent(name: name, organization: organization, phone: phone.map(Contact.maskPhone))
+        }
     }
 
     public struct Event: Sendable, Hashable {
