@@ -229,10 +229,15 @@ public enum DealService {
     ///
     /// Every write of a deal passes here (create, put, advance, close), so the node's own rules
     /// for what it publishes apply once: the agent's phone is masked (protocols/deals.md §1: the
-    /// log is published forever).
+    /// log is published forever), and text with control characters is refused.
     private static func save(_ deal: Deal, store: CatalogStore, publish: Publish?) throws -> Deal {
         var written = deal
         written.agent = deal.agent?.masked()
+        do {
+            try written.checkWritable()
+        } catch {
+            throw APIError.badRequest("\(error)")
+        }
         written.version = try append(written.object, store: store, publish: publish)
         return written
     }
