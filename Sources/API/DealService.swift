@@ -127,12 +127,37 @@ public enum DealService {
     /// not hold (a synced deal may name them before their records arrive).
     public static func json(_ deal: DealMerge.Unified, reader: CatalogReader) throws -> JSONValue {
         guard case .object(var object) = deal.entry else { return deal.entry }
+        // A member written by older software, or by a peer's, may hold the agent's full phone: its
+        // signed body stays as it is (and `deals_digest` counts it), but it is served masked, as a
+        // peer's project contact is.
+        if case .object(var record) = object["record"] {
+            record["service_agent"] = record["service_agent"].map(maskedAgent)
+            object["record"] = .object(record)
+        }
+        if case .array(let conflicts) = object["conflicts"] {
+            object["conflicts"] = .array(conflicts.map { conflict in
+                guard case .object(var item) = conflict, item["field"] == "service_agent", case .array(let values) = item["values"] else { return conflict }
+                item["values"] = .array(values.map { value in
+                    guard case .object(var member) = value else { return value }
+                    member["value"] = member["value"].map(maskedAgent)
+                    return .object(member)
+                })
+                return .object(item)
+            })
+        }
         let parties = Set(deal.members.flatMap { [$0.demand, $0.supply] + $0.finance })
         object["unknown"] = .array(try parties.sorted().filter { try reader.clusterID(of: $0) == nil }.map { .string($0.description) })
         return .object(object)
     }
 
     // MARK: -
+
+    /// A `service_agent` value with its phone masked (`Contact.maskPhone`).
+    private static func maskedAgent(_ value: JSONValue) -> JSONValue {
+        guard case .object(var fields) = value, let phone = fields["phone"]?.stringValue else { return value }
+        fields["phone"] = .string(Contact.maskPhone(phone))
+        return .object(fields)
+    }
 
     private static func own(_ idText: String, reader: CatalogReader) throws -> Deal {
         let id = try dealID(idText, node: reader.node.id)
@@ -201,9 +226,19 @@ public enum DealService {
     public typealias Publish = @Sendable (isolated CatalogStore) throws -> Void
 
     /// Appends the deal's entry (version numbered by the log), publishes, and returns it as written.
+    ///
+    /// Every write of a deal passes here (create, put, advance, close), so the node's own rules
+    /// for what it publishes apply once: the agent's phone is masked (protocols/deals.md §1: the
+    /// log is published forever), and text with control characters is refused.
     private static func save(_ deal: Deal, store: CatalogStore, publish: Publish?) throws -> Deal {
         var written = deal
-        written.version = try append(deal.object, store: store, publish: publish)
+        written.agent = deal.agent?.masked()
+        do {
+            try written.checkWritable()
+        } catch {
+            throw APIError.badRequest("\(error)")
+        }
+        written.version = try append(written.object, store: store, publish: publish)
         return written
     }
 

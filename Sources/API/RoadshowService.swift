@@ -96,6 +96,8 @@ public enum RoadshowService {
         let roadshow: Roadshow
         do {
             roadshow = try Roadshow(.object(body))
+            // This node's own write: no text that acts on a terminal or reorders what is shown.
+            try roadshow.checkWritable()
         } catch {
             throw refusal(error.path, error.problem, bytes)
         }

@@ -78,6 +78,29 @@ final class Checker {
         return text(value, at: path + [.key(key)], max: max, multiline: multiline, required: required, forbidden: forbidden)
     }
 
+    /// Checks every string in an extension field's value (`x_…`, any JSON) by the rule of
+    /// multi-line text (`DisplayText.writeProblem`): no control character but line feed, carriage
+    /// return and tab. Separators and bidi controls are kept: the value is free-form, possibly
+    /// several lines, and its meaning is the publisher's. Member names inside it are checked too.
+    func extensionText(_ value: JSONValue, at path: [JSONPathComponent]) {
+        switch value {
+        case .string(let text):
+            if let problem = DisplayText.writeProblem(text, multiline: true) { fail(path, problem) }
+        case .array(let items):
+            for (index, item) in items.enumerated() { extensionText(item, at: path + [.index(index)]) }
+        case .object(let members):
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                if let problem = DisplayText.writeProblem(key, multiline: false) {
+                    fail(path, "member name \(DisplayText.escaped(key, keepingLineBreaks: false)): \(problem)")
+                } else {
+                    extensionText(member, at: path + [.key(key)])
+                }
+            }
+        default:
+            break
+        }
+    }
+
     /// Reads text; `forbidden` lists characters reserved as separators in the CSV form.
     func text(
         _ value: JSONValue, at path: [JSONPathComponent], max: Int, multiline: Bool = false, required: Bool = true,

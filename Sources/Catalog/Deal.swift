@@ -28,6 +28,12 @@ public struct Deal: Sendable, Hashable {
         public init(name: String, organization: String? = nil, phone: String? = nil) {
             (self.name, self.organization, self.phone) = (name, organization, phone)
         }
+
+        /// The agent as published: the phone masked as a contact's is (138****5678,
+        /// `Contact.maskPhone`); name and organisation are public. Masking a masked phone keeps it.
+        public func masked() -> Agent {
+            Agent(name: name, organization: organization, phone: phone.map(Contact.maskPhone))
+        }
     }
 
     public struct Event: Sendable, Hashable {
@@ -89,6 +95,23 @@ public struct Deal: Sendable, Hashable {
         if let amount { object["amount"] = .string(amount) }
         if let contract { object["contract"] = .string(contract) }
         return object
+    }
+
+    /// Refuses text this node may not write (protocols/deals.md §1, `DisplayText.writeProblem`):
+    /// control characters in any text, ESC among them, and in one-line text (the agent's members,
+    /// `contract`) line or paragraph separators and bidi controls; an event's note is multi-line.
+    ///
+    /// Applied to this node's own writes only; `init(_:)` reads stored and peers' bodies without it.
+    /// - Throws: `DealError` naming the member, e.g. `service_agent.name: must be one line (…)`.
+    public func checkWritable() throws(DealError) {
+        var fields: [(String, String?, Bool)] = [("contract", contract, false)]
+        if let agent {
+            fields += [("service_agent.name", agent.name, false), ("service_agent.organization", agent.organization, false), ("service_agent.phone", agent.phone, false)]
+        }
+        fields += events.enumerated().map { ("events[\($0.offset)].note", $0.element.note, true) }
+        for (name, text, multiline) in fields {
+            if let text, let problem = DisplayText.writeProblem(text, multiline: multiline) { throw DealError("\(name): \(problem)") }
+        }
     }
 
     /// Reads a deal body; the error names the member at fault.

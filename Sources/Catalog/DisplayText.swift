@@ -23,6 +23,35 @@ public enum DisplayText {
         (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value)
     }
 
+    /// Why `text` may not be written by this node, or nil: the rule imports apply to a record's
+    /// text (README, "Importing"), for any other text this node writes into its log.
+    ///
+    /// Every text refuses C0 controls (ESC among them), DEL and C1 controls; multi-line text keeps
+    /// line feeds, carriage returns and tabs. One-line text also refuses line and paragraph
+    /// separators and bidi embedding, override and isolate controls. Readers of stored bodies
+    /// do not apply this: a body another node's software wrote is read the same on every node.
+    ///
+    /// - Returns: The problem, worded to follow the field's name (`contract: contains …`).
+    public static func writeProblem(_ text: String, multiline: Bool) -> String? {
+        for scalar in text.unicodeScalars where isControl(scalar) {
+            if multiline, scalar == "\n" || scalar == "\t" || scalar == "\r" { continue }
+            return multiline ? "contains a control character (U+\(hex(scalar)))" : "must be one line (contains a control character, U+\(hex(scalar)))"
+        }
+        if multiline { return nil }
+        if let scalar = text.unicodeScalars.first(where: isSeparator) {
+            return "must be one line (contains U+\(hex(scalar)), a line or paragraph separator)"
+        }
+        if let scalar = text.unicodeScalars.first(where: isBidiControl) {
+            return "must not contain U+\(hex(scalar)), a bidi control that reorders the text shown"
+        }
+        return nil
+    }
+
+    private static func hex(_ scalar: Unicode.Scalar) -> String {
+        let digits = String(scalar.value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(4 - digits.count, 0)) + digits
+    }
+
     /// `text` with every control character, line or paragraph separator and bidi control written
     /// as Swift writes it in a literal (`\u{1B}`), and everything else, Chinese included, unchanged.
     ///

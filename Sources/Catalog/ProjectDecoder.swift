@@ -76,6 +76,9 @@ public struct ProjectDecoder: Sendable {
             if Self.allKindKeys.contains(key), let kind {
                 check.fail([.key(key)], "does not apply to kind \(kind.rawValue)")
             } else if mode == .stored || key.hasPrefix("x_") {
+                // An import's extension text follows the rule of multi-line text (free-form, kept
+                // as given); a stored record's, a peer's among them, is read as every node reads it.
+                if mode != .stored { check.extensionText(value, at: [.key(key)]) }
                 extra[key] = value
             } else {
                 check.fail([.key(key)], "unknown field (extension fields must start with x_)")

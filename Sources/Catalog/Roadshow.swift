@@ -93,6 +93,30 @@ public struct Roadshow: Sendable, Hashable {
         ]
     }
 
+    /// Refuses text this node may not write (protocols/roadshows.md, `DisplayText.writeProblem`):
+    /// control characters in any text, ESC among them, and in one-line text (`title`, a session's
+    /// `name` and `place`, a slot's `expert`) line or paragraph separators and bidi controls; a
+    /// slot's `why` is multi-line.
+    ///
+    /// Applied to this node's own writes only; `init(_:)` reads stored and peers' bodies without it.
+    /// - Throws: `RoadshowError` at the member's path, e.g. `sessions[0].name`.
+    public func checkWritable() throws(RoadshowError) {
+        func check(_ text: String?, _ path: [JSONPathComponent], multiline: Bool = false) throws(RoadshowError) {
+            if let text, let problem = DisplayText.writeProblem(text, multiline: multiline) { throw RoadshowError(path, problem) }
+        }
+        try check(title, [.key("title")])
+        for (index, session) in sessions.enumerated() {
+            let path: [JSONPathComponent] = [.key("sessions"), .index(index)]
+            try check(session.name, path + [.key("name")])
+            try check(session.place, path + [.key("place")])
+            for (slotIndex, slot) in session.slots.enumerated() {
+                let slotPath = path + [.key("slots"), .index(slotIndex)]
+                try check(slot.expert, slotPath + [.key("expert")])
+                try check(slot.why, slotPath + [.key("why")], multiline: true)
+            }
+        }
+    }
+
     /// Reads a roadshow body; the error names the member at fault by its path.
     public init(_ value: JSONValue) throws(RoadshowError) {
         let reader = RoadshowReader()

@@ -32,6 +32,30 @@ struct SchemaExamplesTests {
         }
     }
 
+    /// An extension field's strings (`x_…`, free-form) follow the rule of multi-line text on
+    /// import: a control character is refused (ESC, CSI), a line break is not; a stored record's
+    /// are read as written.
+    @Test(arguments: ["\u{1B}]0;X\u{07}", "X\u{9B}2J", "\u{7F}"])
+    func extensionControlsAreRefusedOnImportOnly(control: String) throws {
+        guard case .object(var object) = try ProtocolFiles.json(Repository.example("valid/achievement.json")) else {
+            Issue.record("valid/achievement.json is not an object")
+            return
+        }
+        object["x_note"] = .string("备注\n第二行\t\(control)")
+        object["x_tags"] = ["ok", ["inner": .string(control)]]
+        #expect(try ProjectDecoder(mode: .stored).decode(.object(object)).extra["x_note"] == .string("备注\n第二行\t\(control)"))
+        do {
+            _ = try ProjectDecoder(mode: .importing(origin: "sichuan")).decode(.object(object))
+            Issue.record("an import with \(control.debugDescription) in x_note is accepted")
+        } catch {
+            let fields = error.issues.map(\.field)
+            #expect(fields.contains("x_note") && fields.contains { $0.hasPrefix("x_tags") }, "\(error.issues)")
+        }
+        object["x_note"] = .string("备注\n第二行\t完\u{202E}")
+        object["x_tags"] = ["ok", ["inner": "中文"]]
+        #expect(try ProjectDecoder(mode: .importing(origin: "sichuan")).decode(.object(object)).extra["x_tags"] != nil)
+    }
+
     @Test(arguments: ProtocolFiles.exampleNames(in: "valid"))
     func validExampleDecodesAndRoundTrips(name: String) throws {
         let value = try ProtocolFiles.json(Repository.example("valid/\(name)"))
