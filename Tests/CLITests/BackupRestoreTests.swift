@@ -164,36 +164,21 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: node.cli.data.path).filter { $0.contains(".restoring-") }
         #expect(leftovers.isEmpty, "\(leftovers)")
 
-        // A backup with a schema object kechuang never makes (a trigger erasing audit rows, a
-        // view in place of a table that would hang the first query): refused before anything of
-        // it is queried or run, naming the object; nothing changes.
-        for (name, sql, object) in [
+        // Crafted backups, each refused naming what is wrong, and changing nothing:
+        // - a schema object kechuang never makes (a trigger erasing audit rows, a view in place
+        //   of a table that would hang the first query): refused before anything of it is queried
+        //   or run;
+        // - logs that verify but records edited (a forged title under the node's id) or lost.
+        for (name, sql, said) in [
             ("trigger.db", "CREATE TRIGGER zz_audit_eraser AFTER INSERT ON audit BEGIN DELETE FROM audit WHERE rowid = NEW.rowid; END", "trigger zz_audit_eraser"),
             ("view.db", "DROP TABLE records; CREATE VIEW records AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i AS id FROM n", "view records"),
-        ] {
-            let crafted = backups.file(name)
-            try FileManager.default.copyItem(atPath: backup, toPath: crafted)
-            let craft = try ProcessRunner.run(
-                "/usr/bin/python3", ["-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()", crafted, sql],
-                timeout: 60)
-            #expect(craft.status == 0, "\(craft.stderr)")
-            let refused = try node.cli.run("restore", crafted)
-            #expect(refused.status == 2, "\(name): \(refused.stdout)\(refused.stderr)")
-            #expect(refused.stderr.contains("not a kechuang database as made") && refused.stderr.contains(object), "\(name): \(refused.stderr)")
-            #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before, "\(name): a refused restore changes nothing")
-        }
-
-        // A backup whose logs verify but whose records were edited (a forged title under the
-        // node's id), or that lost one: refused, naming the record; nothing changes.
-        for (name, sql, said) in [
             ("forged.db", "UPDATE records SET body = replace(body, '\"title\":\"', '\"title\":\"FORGED ') WHERE rowid = (SELECT min(rowid) FROM records)", "unlike the entry seq"),
             ("lost.db", "DELETE FROM records WHERE rowid = (SELECT max(rowid) FROM records)", "records lacks"),
         ] {
             let crafted = backups.file(name)
             try FileManager.default.copyItem(atPath: backup, toPath: crafted)
             let craft = try ProcessRunner.run(
-                "/usr/bin/python3",
-                ["-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); assert db.execute(sys.argv[2]).rowcount == 1; db.commit()", crafted, sql],
+                "/usr/bin/python3", ["-c", "import sqlite3, sys; db = sqlite3.connect(sys.argv[1]); db.executescript(sys.argv[2]); db.commit()", crafted, sql],
                 timeout: 60)
             #expect(craft.status == 0, "\(craft.stderr)")
             let refused = try node.cli.run("restore", crafted)

@@ -13,15 +13,17 @@ import Testing
 struct SchemaExamplesTests {
     // MARK: - Examples against the Swift validator
 
+    /// The members of `valid/achievement.json`, a stored record to alter.
+    static func achievement() throws -> [String: JSONValue] {
+        try #require(try ProtocolFiles.json(Repository.example("valid/achievement.json")).objectValue, "valid/achievement.json is not an object")
+    }
+
     /// A stored record (a peer's) whose title holds a C1 control or a bidi override is read as
     /// the record format says and every node reads it (merge.md §2 rule 6 does not change with a
     /// node's version, and an upgraded node still lists what it holds); an import refuses it.
     @Test(arguments: ["\u{9B}2J", "\u{202E}", "\u{2028}"])
     func displayControlsAreRefusedOnImportOnly(control: String) throws {
-        guard case .object(var object) = try ProtocolFiles.json(Repository.example("valid/achievement.json")) else {
-            Issue.record("valid/achievement.json is not an object")
-            return
-        }
+        var object = try Self.achievement()
         object["title"] = .string("abc\(control)gnp.exe 成果")
         #expect(try ProjectDecoder(mode: .stored).decode(.object(object)).title == "abc\(control)gnp.exe 成果")
         #expect(throws: ValidationError.self) { try ProjectDecoder(mode: .importing(origin: "sichuan")).decode(.object(object)) }
@@ -37,10 +39,7 @@ struct SchemaExamplesTests {
     /// are read as written.
     @Test(arguments: ["\u{1B}]0;X\u{07}", "X\u{9B}2J", "\u{7F}"])
     func extensionControlsAreRefusedOnImportOnly(control: String) throws {
-        guard case .object(var object) = try ProtocolFiles.json(Repository.example("valid/achievement.json")) else {
-            Issue.record("valid/achievement.json is not an object")
-            return
-        }
+        var object = try Self.achievement()
         object["x_note"] = .string("备注\n第二行\t\(control)")
         object["x_tags"] = ["ok", ["inner": .string(control)]]
         #expect(try ProjectDecoder(mode: .stored).decode(.object(object)).extra["x_note"] == .string("备注\n第二行\t\(control)"))

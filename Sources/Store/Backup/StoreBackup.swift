@@ -154,7 +154,7 @@ public enum StoreBackup {
         var problems: [String] = []
         if !extra.isEmpty { problems.append("holds what kechuang (schema version \(version)) does not make, or makes otherwise: " + extra.prefix(5).joined(separator: ", ")) }
         if !missing.isEmpty { problems.append("lacks " + missing.prefix(5).joined(separator: ", ")) }
-        throw StoreError.unreadable(path, "not a kechuang database as made: it " + problems.joined(separator: "; it ") + "; nothing of it was run or restored")
+        throw StoreError.unreadable(path, "not a kechuang database as made: it " + problems.joined(separator: "; it ") + "; nothing of it was run, and nothing was restored")
     }
 
     private static func quickCheck(_ connection: Connection, path: String) throws {
