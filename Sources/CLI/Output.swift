@@ -49,21 +49,12 @@ final class Output {
     /// They occur only inside its strings (JSON's own syntax is ASCII), where the escape means
     /// the same character.
     static func escapingDisplayControls(json: String) -> String {
-        guard json.unicodeScalars.contains(where: needsEscape) else { return json }
-        var result = String.UnicodeScalarView()
-        for scalar in json.unicodeScalars {
-            if needsEscape(scalar) {
-                let digits = String(scalar.value, radix: 16)
-                result.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - digits.count) + digits).unicodeScalars)
-            } else {
-                result.append(scalar)
-            }
+        DisplayText.replacing(json) { scalar in
+            guard scalar.value >= 0x7F, DisplayText.isControl(scalar) || DisplayText.isSeparator(scalar) || DisplayText.isBidiControl(scalar)
+            else { return nil }
+            let digits = String(scalar.value, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - digits.count) + digits
         }
-        return String(result)
-    }
-
-    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value >= 0x7F && (DisplayText.isControl(scalar) || DisplayText.isSeparator(scalar) || DisplayText.isBidiControl(scalar))
     }
 
     func flush() {

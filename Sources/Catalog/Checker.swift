@@ -123,12 +123,8 @@ final class Checker {
             fail(path, multiline ? "contains a control character" : "must be one line (contains a control character)")
             return nil
         }
-        if refusesDisplayControls, !multiline, let scalar = trimmed.unicodeScalars.first(where: DisplayText.isSeparator) {
-            fail(path, "must be one line (contains U+\(hex(scalar)), a line or paragraph separator)")
-            return nil
-        }
-        if refusesDisplayControls, !multiline, let scalar = trimmed.unicodeScalars.first(where: DisplayText.isBidiControl) {
-            fail(path, "must not contain U+\(hex(scalar)), a bidi control that reorders the text shown")
+        if refusesDisplayControls, !multiline, let problem = DisplayText.oneLineProblem(trimmed) {
+            fail(path, problem)
             return nil
         }
         if let separator = trimmed.first(where: { forbidden.contains($0) }) {
@@ -335,10 +331,4 @@ extension String {
         if first == startIndex, last == index(before: endIndex) { return self }
         return String(self[first...last])
     }
-}
-
-/// A scalar's code point as four or more uppercase hex digits, as in `U+202E`.
-private func hex(_ scalar: Unicode.Scalar) -> String {
-    let digits = String(scalar.value, radix: 16, uppercase: true)
-    return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
 }

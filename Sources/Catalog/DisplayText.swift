@@ -37,7 +37,13 @@ public enum DisplayText {
             if multiline, scalar == "\n" || scalar == "\t" || scalar == "\r" { continue }
             return multiline ? "contains a control character (U+\(hex(scalar)))" : "must be one line (contains a control character, U+\(hex(scalar)))"
         }
-        if multiline { return nil }
+        return multiline ? nil : oneLineProblem(text)
+    }
+
+    /// Why one-line `text` may not be written for what it holds beyond control characters: a line
+    /// or paragraph separator, or a bidi embedding, override or isolate control; nil when none.
+    /// The project importer applies it beside the record format's own control-character rule.
+    public static func oneLineProblem(_ text: String) -> String? {
         if let scalar = text.unicodeScalars.first(where: isSeparator) {
             return "must be one line (contains U+\(hex(scalar)), a line or paragraph separator)"
         }
@@ -58,11 +64,17 @@ public enum DisplayText {
     /// - Parameter keepingLineBreaks: Keep line feeds and tabs as they are, for human output that
     ///   spans lines (a record's summary); false for one log line. Carriage returns are escaped either way.
     public static func escaped(_ text: String, keepingLineBreaks: Bool = true) -> String {
-        guard text.unicodeScalars.contains(where: { needsEscape($0, keepingLineBreaks: keepingLineBreaks) }) else { return text }
+        replacing(text) { needsEscape($0, keepingLineBreaks: keepingLineBreaks) ? "\\u{\(String($0.value, radix: 16, uppercase: true))}" : nil }
+    }
+
+    /// `text` with each scalar for which `replacement` gives a text written as that text, and
+    /// every other scalar as it is; `text` itself when none is replaced.
+    public static func replacing(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        guard text.unicodeScalars.contains(where: { replacement($0) != nil }) else { return text }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            if needsEscape(scalar, keepingLineBreaks: keepingLineBreaks) {
-                result.append(contentsOf: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}".unicodeScalars)
+            if let replaced = replacement(scalar) {
+                result.append(contentsOf: replaced.unicodeScalars)
             } else {
                 result.append(scalar)
             }

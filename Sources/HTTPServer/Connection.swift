@@ -177,13 +177,13 @@ struct Connection {
         return MHD_queue_response(pointer, UInt32(response.status), mhdResponse.pointer)
     }
 
-    /// The `size` bytes at `pointer` decoded as UTF-8 (invalid sequences become U+FFFD); `""` for NULL.
-    /// The bytes as a string if they are UTF-8, else nil.
+    /// The `size` bytes at `pointer` as a string if they are UTF-8, else nil; `""` for NULL.
     private static func validString(_ pointer: UnsafePointer<CChar>?, _ size: Int) -> String? {
         guard let pointer else { return "" }
         return String(validating: UnsafeRawBufferPointer(start: pointer, count: size), as: UTF8.self)
     }
 
+    /// The `size` bytes at `pointer` decoded as UTF-8 (invalid sequences become U+FFFD); `""` for NULL.
     private static func string(_ pointer: UnsafePointer<CChar>?, _ size: Int) -> String {
         guard let pointer else {
             return ""

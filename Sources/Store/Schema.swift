@@ -380,9 +380,7 @@ enum Schema {
         for (origin, line, body) in rows {
             let entry = try LogEntry(line: line[...])
             guard let id = TypedObjectID(entry.id) else { continue }
-            // An erased body (a redaction marker) does not hash to the entry's body_hash.
-            let content = entry.op == .put && entry.bodyHash == SHA256.hash(body) ? body : nil
-            let input = FoldInput(seq: entry.seq, op: OriginApplier.operation(entry.op), id: entry.id, version: entry.version, body: content)
+            let input = OriginApplier.input(entry, storedBody: body)
             try connection.run("DELETE FROM ignored_entries WHERE origin = ? AND seq = ?", [.text(origin), .integer(Int64(entry.seq))])
             switch Merge.fold(input, origin: origin, lastVersion: try TypedObjects.version(id, connection: connection)) {
             case .object(let object, let bytes): try TypedObjects.put(object, version: entry.version, body: bytes, connection: connection)

@@ -29,10 +29,7 @@ struct RestoredState {
         var versions: [String: Int] = [:]
         try connection.prepare("SELECT entry, body FROM log_entries WHERE origin = ? ORDER BY seq").forEach([.text(origin)]) { row in
             let entry = try LogEntry(line: (row.blob(0) ?? [])[...])
-            let body = row.blob(1) ?? []
-            // An erased body (a redaction marker) does not hash to the entry's body_hash.
-            let content = entry.op == .put && entry.bodyHash == SHA256.hash(body) ? body : nil
-            let input = FoldInput(seq: entry.seq, op: OriginApplier.operation(entry.op), id: entry.id, version: entry.version, body: content)
+            let input = OriginApplier.input(entry, storedBody: row.blob(1) ?? [])
             switch Merge.fold(input, origin: origin, lastVersion: versions[entry.id]) {
             case .put:
                 versions[entry.id] = entry.version

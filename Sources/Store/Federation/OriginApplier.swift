@@ -1,6 +1,7 @@
 import Catalog
 public import Feed
 import Merge
+import Signing
 import SQLite
 
 /// Applies verified pages of another origin's log: appends the entries and body lines as they
@@ -96,6 +97,13 @@ struct OriginApplier {
 
     static func input(_ entry: LogEntry, body: FeedVerifier.Body) -> FoldInput {
         FoldInput(seq: entry.seq, op: operation(entry.op), id: entry.id, version: entry.version, body: body.content)
+    }
+
+    /// The fold's input for an entry as `log_entries` holds it, with its stored body line: a body
+    /// erased since (a redaction marker) does not hash to the entry's `body_hash`, and is none.
+    static func input(_ entry: LogEntry, storedBody body: [UInt8]) -> FoldInput {
+        let content = entry.op == .put && entry.bodyHash == SHA256.hash(body) ? body : nil
+        return FoldInput(seq: entry.seq, op: operation(entry.op), id: entry.id, version: entry.version, body: content)
     }
 
     static func operation(_ op: LogEntry.Operation) -> FoldInput.Operation {
