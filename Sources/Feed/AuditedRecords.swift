@@ -18,9 +18,7 @@ struct AuditedRecords {
     /// - Returns: why the merge ignores the entry (its reason without the `entry N:` prefix), or nil
     ///   when the entry is accepted or skipped.
     mutating func apply(_ entry: LogEntry, body: FeedVerifier.Body) -> String? {
-        let content: [UInt8]? = if case .body(let bytes) = body { bytes } else { nil }
-        let input = FoldInput(seq: entry.seq, op: Self.operation(entry.op), id: entry.id, version: entry.version, body: content)
-        switch Merge.fold(input, origin: origin, lastVersion: lastVersions[entry.id]) {
+        switch Merge.fold(FoldInput(entry, body: body.content), origin: origin, lastVersion: lastVersions[entry.id]) {
         case .put, .remove, .object:
             lastVersions[entry.id] = entry.version
             return nil
@@ -29,15 +27,6 @@ struct AuditedRecords {
         case .ignore(let reason):
             let prefix = "entry \(entry.seq): "
             return reason.hasPrefix(prefix) ? String(reason.dropFirst(prefix.count)) : reason
-        }
-    }
-
-    private static func operation(_ op: LogEntry.Operation) -> FoldInput.Operation {
-        switch op {
-        case .put: .put
-        case .delete: .delete
-        case .redact: .redact
-        case .key: .key
         }
     }
 }

@@ -2,7 +2,6 @@ import Catalog
 import Feed
 import JSON
 import Merge
-import Signing
 import SQLite
 
 /// Checks that what a restored database holds as current is what its verified logs say

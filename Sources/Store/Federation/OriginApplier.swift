@@ -96,23 +96,13 @@ struct OriginApplier {
     }
 
     static func input(_ entry: LogEntry, body: FeedVerifier.Body) -> FoldInput {
-        FoldInput(seq: entry.seq, op: operation(entry.op), id: entry.id, version: entry.version, body: body.content)
+        FoldInput(entry, body: body.content)
     }
 
     /// The fold's input for an entry as `log_entries` holds it, with its stored body line: a body
     /// erased since (a redaction marker) does not hash to the entry's `body_hash`, and is none.
     static func input(_ entry: LogEntry, storedBody body: [UInt8]) -> FoldInput {
-        let content = entry.op == .put && entry.bodyHash == SHA256.hash(body) ? body : nil
-        return FoldInput(seq: entry.seq, op: operation(entry.op), id: entry.id, version: entry.version, body: content)
-    }
-
-    static func operation(_ op: LogEntry.Operation) -> FoldInput.Operation {
-        switch op {
-        case .put: .put
-        case .delete: .delete
-        case .redact: .redact
-        case .key: .key
-        }
+        FoldInput(entry, body: entry.op == .put && entry.bodyHash == SHA256.hash(body) ? body : nil)
     }
 }
 
@@ -191,13 +181,5 @@ public struct PreparedPage: Sendable {
         self.decisions = decisions
         self.rows = rows
         self.sealed = sealed
-    }
-}
-
-extension FeedVerifier.Body {
-    /// The record or statement bytes, for `put` and `key` entries whose body is present.
-    var content: [UInt8]? {
-        if case .body(let bytes) = self { return bytes }
-        return nil
     }
 }
